@@ -1,0 +1,140 @@
+/* sssp.c — single-source shortest paths over non-negative edge weights (Graphalytics semantics).
+ *
+ * Computes: the weight of the lightest path from the source to every vertex;
+ * `infinity` where there is none. Weights must be non-negative (the loader refuses
+ * others, naming the line).
+ * Message: a double, a tentative distance. Combiner: minimum.
+ * Supersteps: the source starts at 0 and relaxes its out-edges; a vertex that
+ * learns a shorter distance relaxes its own; every vertex votes to halt, so the run
+ * ends when no distance improves (Bellman-Ford in BSP form).
+ * Reference: Malewicz et al., "Pregel: a system for large-scale graph processing"
+ * (SIGMOD 2010), section 5.2; LDBC Graphalytics specification, section "SSSP".
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rivulet.h"
+
+typedef struct sssp_params {
+    rv_id source;
+} sssp_params;
+
+enum { AGG_SOURCE_FOUND };
+
+static const rv_aggregator_spec aggregators[] = {
+    {"source_found", RV_AGG_SUM_INT64},
+};
+
+static void init(rv_context *ctx, void *value, void *user)
+{
+    const sssp_params *params = user;
+    *(double *)value = rv_vertex_id(ctx) == params->source ? 0.0 : INFINITY;
+}
+
+/* A source that is not a vertex would leave every distance infinite: refuse it. */
+static bool master(rv_master *master, void *user)
+{
+    const sssp_params *params = user;
+    if (rv_master_superstep(master) == 0 && rv_master_aggregated_int64(master, AGG_SOURCE_FOUND) == 0) {
+        char message[96];
+        snprintf(message, sizeof message, "sssp: the source vertex %llu is not in the graph",
+                 (unsigned long long)params->source);
+        rv_master_fail(master, message);
+        return false;
+    }
+    return true;
+}
+
+static void relax_out_edges(rv_context *ctx, double distance)
+{
+    uint64_t degree = rv_out_degree(ctx);
+    for (uint64_t i = 0; i < degree; i++) {
+        double candidate = distance + rv_edge_weight(ctx, i);
+        rv_send_edge(ctx, i, &candidate);
+    }
+}
+
+static void compute(rv_context *ctx, void *value, const void *messages, size_t n_messages, void *user)
+{
+    (void)user;
+    double *distance = value;
+    if (rv_superstep(ctx) == 0) {
+        if (*distance == 0.0) {
+            rv_aggregate_int64(ctx, AGG_SOURCE_FOUND, 1);
+            relax_out_edges(ctx, *distance);
+        }
+    } else if (n_messages && *(const double *)messages < *distance) {
+        *distance = *(const double *)messages;
+        relax_out_edges(ctx, *distance);
+    }
+    rv_vote_to_halt(ctx);
+}
+
+static void combine(void *accumulator, const void *message, void *user)
+{
+    (void)user;
+    double *a = accumulator;
+    double m = *(const double *)message;
+    if (m < *a)
+        *a = m;
+}
+
+static size_t format(const void *value, char *buffer, size_t capacity, void *user)
+{
+    (void)user;
+    return rv_format_double(*(const double *)value, buffer, capacity);
+}
+
+static int configure(const rv_params *params, rv_program *program, char *error, size_t error_capacity)
+{
+    (void)error;
+    (void)error_capacity;
+    sssp_params *p = malloc(sizeof *p);
+    if (!p)
+        return RV_ENOMEM;
+    if (rv_params_get_id(params, "source", &p->source) != RV_OK) {
+        free(p);
+        return RV_EINVAL;
+    }
+    *program = (rv_program){
+        .api_version = RV_API_VERSION,
+        .name = "sssp",
+        .value_size = sizeof(double),
+        .message_size = sizeof(double),
+        .uses_weights = true,
+        .needs_nonnegative_weights = true,
+        .init = init,
+        .compute = compute,
+        .combine = combine,
+        .master = master,
+        .format = format,
+        .aggregators = aggregators,
+        .n_aggregators = sizeof aggregators / sizeof aggregators[0],
+        .user = p,
+    };
+    return RV_OK;
+}
+
+static void release(rv_program *program)
+{
+    free(program->user);
+    program->user = NULL;
+}
+
+static const rv_param_spec params[] = {
+    {"source", RV_PARAM_ID, NULL, "sssp.source-vertex", "the source vertex id"},
+};
+
+const rv_algorithm rv_algorithm_sssp = {
+    .name = "sssp",
+    .alias = NULL,
+    .summary = "single-source shortest paths over non-negative weights (Graphalytics semantics)",
+    .params = params,
+    .n_params = sizeof params / sizeof params[0],
+    .uses_weights = true,
+    .needs_nonnegative_weights = true,
+    .weight_property_key = "sssp.weight-property",
+    .configure = configure,
+    .release = release,
+};

@@ -1,0 +1,174 @@
+/* output.c — writing a job's result as `id value` lines in ascending id order, from all ranks at once.
+ *
+ * Vertices are spread over ranks by hash, so no rank holds a contiguous id range.
+ * The writer first moves every (id, value) to the rank that owns its id *range*
+ * (splitters from a sample of ids), merges the sorted runs it receives, formats
+ * them, and then writes the ranks' texts one after another: into a shared file at
+ * offsets from a prefix sum, or through rank 0 to standard output. No rank ever
+ * holds more than its share of the output.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "comm.h"
+#include "job.h"
+#include "sort.h"
+
+enum { SAMPLES_PER_RANK = 128 };
+
+/* Splitters: rank r receives ids in [split[r], split[r+1]). */
+static int choose_splitters(rv_session *s, const rv_graph *g, uint64_t *split)
+{
+    const int P = s->size;
+    uint64_t sample[SAMPLES_PER_RANK];
+    for (int k = 0; k < SAMPLES_PER_RANK; k++)
+        sample[k] = g->n_local ? g->gid[(uint64_t)k * g->n_local / SAMPLES_PER_RANK] : UINT64_MAX;
+    uint64_t *all = malloc((size_t)P * SAMPLES_PER_RANK * sizeof *all);
+    int status = all ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory writing output");
+    status = rv__session_agree(s, status);
+    if (status == RV_OK)
+        status = rv__session_agree(s, rv__comm_allgather_u64s(s, sample, SAMPLES_PER_RANK, all));
+    if (status == RV_OK)
+        status = rv__session_agree(s, rv__sort_u64(all, (size_t)P * SAMPLES_PER_RANK) == RV_OK
+                                          ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory writing output"));
+    if (status == RV_OK) {
+        size_t valid = 0;
+        while (valid < (size_t)P * SAMPLES_PER_RANK && all[valid] != UINT64_MAX)
+            valid++;
+        split[0] = 0;
+        for (int r = 1; r < P; r++)
+            split[r] = valid ? all[valid * (size_t)r / (size_t)P] : UINT64_MAX;
+        split[P] = UINT64_MAX;
+    }
+    free(all);
+    return status;
+}
+
+/* A min-heap of run cursors, for merging the sorted runs that arrive from each rank. */
+typedef struct run {
+    const unsigned char *at, *end;
+} run;
+
+static uint64_t run_id(const run *r)
+{
+    uint64_t id;
+    memcpy(&id, r->at, 8);
+    return id;
+}
+
+static void sift_down(run *heap, size_t n, size_t i)
+{
+    for (;;) {
+        size_t smallest = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && run_id(&heap[l]) < run_id(&heap[smallest]))
+            smallest = l;
+        if (r < n && run_id(&heap[r]) < run_id(&heap[smallest]))
+            smallest = r;
+        if (smallest == i)
+            return;
+        run t = heap[i];
+        heap[i] = heap[smallest];
+        heap[smallest] = t;
+        i = smallest;
+    }
+}
+
+/* Merges the received runs and formats them as text. */
+static int format_lines(rv_job *job, const rv__buffer *received, const uint64_t *recv_bytes, rv__buffer *text)
+{
+    rv_session *s = job->session;
+    const rv_program *p = &job->program;
+    size_t record = 8 + p->value_size;
+    run *heap = malloc((size_t)s->size * sizeof *heap);
+    if (!heap)
+        return RV_ENOMEM;
+    size_t n_runs = 0;
+    const unsigned char *at = received->data;
+    for (int r = 0; r < s->size; r++) {
+        if (recv_bytes[r])
+            heap[n_runs++] = (run){at, at + recv_bytes[r]};
+        at += recv_bytes[r];
+    }
+    for (size_t i = n_runs; i-- > 0;)
+        sift_down(heap, n_runs, i);
+    int status = RV_OK;
+    /* A value line never exceeds the id, a space, the program's 64 bytes and a newline. */
+    enum { LINE_MAX_BYTES = 24 + 64 + 2 };
+    while (n_runs && status == RV_OK) {
+        if (rv__buffer_reserve(text, text->size + LINE_MAX_BYTES + 64) != RV_OK) {
+            status = RV_ENOMEM;
+            break;
+        }
+        char *line = (char *)text->data + text->size;
+        uint64_t id = run_id(&heap[0]);
+        size_t n = rv_format_int64((int64_t)id, line, 24);
+        line[n++] = ' ';
+        size_t v = p->format(heap[0].at + 8, line + n, 64, p->user);
+        n += v < 64 ? v : 63;
+        line[n++] = '\n';
+        text->size += n;
+        heap[0].at += record;
+        if (heap[0].at == heap[0].end)
+            heap[0] = heap[--n_runs];
+        sift_down(heap, n_runs, 0);
+    }
+    free(heap);
+    return status;
+}
+
+int rv_job_write(rv_job *job, const char *path)
+{
+    rv_session *s = job->session;
+    const rv_graph *g = job->graph;
+    const int P = s->size;
+    size_t value_size = job->program.value_size, record = 8 + value_size;
+    uint64_t *split = calloc((size_t)P + 1, sizeof *split);
+    uint64_t *send_bytes = calloc((size_t)P, sizeof *send_bytes);
+    uint64_t *recv_bytes = calloc((size_t)P, sizeof *recv_bytes);
+    unsigned char *send = malloc((size_t)g->n_local * record + 1);
+    rv__buffer received = {0}, text = {0};
+    int status = split && send_bytes && recv_bytes && send ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory writing output");
+    status = rv__session_agree(s, status);
+    if (status == RV_OK)
+        status = choose_splitters(s, g, split);
+    if (status != RV_OK)
+        goto done;
+
+    /* Local ids are sorted, so each destination's records are one contiguous run. */
+    for (uint32_t v = 0, r = 0; v < g->n_local; v++) {
+        while (g->gid[v] >= split[r + 1])
+            r++;
+        send_bytes[r] += record;
+        memcpy(send + (size_t)v * record, &g->gid[v], 8);
+        memcpy(send + (size_t)v * record + 8, job->values + (size_t)v * value_size, value_size);
+    }
+    status = rv__comm_alltoallv(s, send, send_bytes, &received, recv_bytes);
+    if (status != RV_OK)
+        goto done;
+    free(send);
+    send = NULL;
+    if (format_lines(job, &received, recv_bytes, &text) != RV_OK)
+        status = rv__session_fail(s, RV_ENOMEM, "out of memory formatting output");
+    rv__buffer_destroy(&received);
+    status = rv__session_agree(s, status);
+    if (status != RV_OK)
+        goto done;
+
+    if (path && strcmp(path, "-") != 0) {
+        uint64_t offset = 0;
+        status = rv__comm_exscan_u64(s, text.size, &offset);
+        if (status == RV_OK)
+            status = rv__comm_write_file_at(s, path, offset, text.data, text.size);
+    } else {
+        status = rv__comm_write_stdout_ordered(s, text.data, text.size);
+    }
+    status = rv__session_agree(s, status);
+done:
+    free(split);
+    free(send_bytes);
+    free(recv_bytes);
+    free(send);
+    rv__buffer_destroy(&received);
+    rv__buffer_destroy(&text);
+    return status;
+}

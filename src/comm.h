@@ -1,0 +1,77 @@
+/* comm.h — the communication layer: the few collective operations the engine needs, over MPI.
+ *
+ * Only this file's implementation, session.c and the output writer talk to MPI; the
+ * rest of the engine calls these functions. All functions here are collective
+ * unless said otherwise, and return RV_OK or RV_EMPI (with the session's error text
+ * set) — the caller still agrees on the status with its peers where needed.
+ */
+#ifndef RV_COMM_H
+#define RV_COMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rivulet.h"
+
+/* Reduction operators for the typed reductions below. */
+typedef enum { RV__REDUCE_SUM, RV__REDUCE_MIN, RV__REDUCE_MAX } rv__reduce_op;
+
+/* One cell of a mixed reduction: each slot says its own type and operator, so a
+ * superstep's status, counters and aggregators travel in one MPI_Allreduce. */
+typedef enum { RV__SLOT_U64, RV__SLOT_I64, RV__SLOT_F64 } rv__slot_type;
+typedef struct rv__reduce_slot {
+    uint8_t type; /* rv__slot_type */
+    uint8_t op;   /* rv__reduce_op */
+    uint8_t pad[6];
+    union {
+        uint64_t u;
+        int64_t i;
+        double d;
+    } value;
+} rv__reduce_slot;
+
+/* Creates and frees the MPI datatype and operator for reduction slots (session.c). */
+int rv__comm_setup(rv_session *session);
+void rv__comm_teardown(rv_session *session);
+
+/* Reduces @p n slots in place; every rank must pass the same types and operators. */
+int rv__comm_allreduce_slots(rv_session *session, rv__reduce_slot *slots, size_t n);
+/* Reduces @p n unsigned 64-bit values in place. */
+int rv__comm_allreduce_u64(rv_session *session, uint64_t *values, size_t n, rv__reduce_op op);
+int rv__comm_allreduce_f64(rv_session *session, double *values, size_t n, rv__reduce_op op);
+/* Gathers one value from every rank into all[size]. */
+int rv__comm_allgather_u64(rv_session *session, uint64_t value, uint64_t *all);
+/* Gathers @p n_each values from every rank into all[size * n_each]. */
+int rv__comm_allgather_u64s(rv_session *session, const uint64_t *values, size_t n_each, uint64_t *all);
+/* Exclusive prefix sum over ranks: rank r receives the sum of ranks 0..r-1. */
+int rv__comm_exscan_u64(rv_session *session, uint64_t value, uint64_t *out);
+/* Broadcasts @p bytes bytes from @p root. */
+int rv__comm_bcast(rv_session *session, void *data, size_t bytes, int root);
+
+/* A growable byte buffer that an exchange fills and later exchanges reuse. */
+typedef struct rv__buffer {
+    unsigned char *data;
+    size_t size;
+    size_t capacity;
+} rv__buffer;
+void rv__buffer_destroy(rv__buffer *buffer);
+/* Makes capacity at least @p bytes (contents kept); RV_ENOMEM on failure. */
+int rv__buffer_reserve(rv__buffer *buffer, size_t bytes);
+
+/* All-to-all personalised exchange of bytes. @p send holds the blocks for ranks
+ * 0..size-1 one after another; send_bytes[r] is the size of the block for rank r.
+ * On return @p recv holds the blocks from ranks 0..size-1 one after another and
+ * recv_bytes[r] their sizes. Any sizes work: large blocks travel in pieces below
+ * MPI's int limits. A local allocation failure is agreed on before any data moves,
+ * so no rank is left waiting. */
+int rv__comm_alltoallv(rv_session *session, const void *send, const uint64_t *send_bytes,
+                       rv__buffer *recv, uint64_t *recv_bytes);
+
+/* Writes @p bytes at byte @p offset of the shared file @p path, which every rank
+ * opens (created and truncated); each rank passes its own piece. */
+int rv__comm_write_file_at(rv_session *session, const char *path, uint64_t offset,
+                           const void *data, size_t bytes);
+/* Writes every rank's piece, in rank order, to standard output on rank 0. */
+int rv__comm_write_stdout_ordered(rv_session *session, const void *data, size_t bytes);
+
+#endif /* RV_COMM_H */

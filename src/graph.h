@@ -1,0 +1,55 @@
+/* graph.h — one rank's share of a distributed graph: owned vertices, their out-edges as CSR, and ghost slots. */
+#ifndef RV_GRAPH_H
+#define RV_GRAPH_H
+
+#include <stdint.h>
+
+#include "io/textio.h"
+#include "partitioner/partitioner.h"
+#include "session.h"
+
+/* Edge targets are *slots*: [0, n_local) are this rank's vertices, and
+ * [n_local, n_local + n_ghost) are ghosts, stand-ins for vertices owned by other
+ * ranks. Ghosts are grouped by owner rank (rank r's ghosts are
+ * ghost_rank_start[r] .. ghost_rank_start[r+1]-1) and sorted by id within a group, so a
+ * superstep packs the messages for one rank from one contiguous range. Each ghost
+ * knows its vertex's index at the owner, so the owner never hashes an id to deliver. */
+struct rv_graph {
+    rv_session *session;
+    rv__placement placement;
+    uint64_t n_vertices; /* whole graph */
+    uint64_t n_edges;    /* whole graph, directed */
+
+    uint32_t n_local;
+    uint64_t *gid;     /* [n_local] ids of local vertices, ascending */
+    uint64_t *offsets; /* [n_local + 1] */
+    uint64_t m_local;
+    uint32_t *targets; /* [m_local] slots */
+    double *weights;   /* [m_local], or NULL */
+
+    uint32_t n_ghost;
+    uint64_t *ghost_gid;       /* [n_ghost] */
+    uint32_t *ghost_remote;    /* [n_ghost] the vertex's index at its owner */
+    uint32_t *ghost_rank_start; /* [P + 1], relative to the first ghost */
+
+    rv_load_stats load_stats;
+};
+
+/* What reached this rank during the load: edges whose source it owns, and ids from
+ * the vertex file that it owns. */
+typedef struct rv__owned_input {
+    rv__edge_list edges;
+    rv__id_list vertices;
+} rv__owned_input;
+
+/* Builds the CSR and ghost tables of @p graph from @p input, which it consumes
+ * (the edge arrays are reused as scratch and freed). Collective. */
+int rv__graph_build(rv_graph *graph, rv__owned_input *input);
+
+/* The local index of @p id, or UINT32_MAX if this rank does not own it. */
+uint32_t rv__graph_local_index(const rv_graph *graph, uint64_t id);
+
+/* Bytes held by the graph structures on this rank. */
+uint64_t rv__graph_bytes(const rv_graph *graph);
+
+#endif /* RV_GRAPH_H */

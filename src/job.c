@@ -1,0 +1,220 @@
+/* job.c — the superstep loop: compute on active vertices, exchange messages, reduce counters and aggregators, decide whether to go on. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+
+/* Reduction slots that lead every superstep's reduction, before the aggregators. */
+enum { SLOT_FAILED, SLOT_COMPUTED, SLOT_SENT, SLOT_BYTES, SLOT_NEXT_ACTIVE, N_FIXED_SLOTS };
+
+void rv__aggregate_reset(rv__reduce_slot *slot, rv_aggregator_kind kind)
+{
+    *slot = (rv__reduce_slot){0};
+    switch (kind) {
+    case RV_AGG_SUM_DOUBLE: *slot = (rv__reduce_slot){.type = RV__SLOT_F64, .op = RV__REDUCE_SUM, .value.d = 0}; break;
+    case RV_AGG_MIN_DOUBLE: *slot = (rv__reduce_slot){.type = RV__SLOT_F64, .op = RV__REDUCE_MIN, .value.d = INFINITY}; break;
+    case RV_AGG_MAX_DOUBLE: *slot = (rv__reduce_slot){.type = RV__SLOT_F64, .op = RV__REDUCE_MAX, .value.d = -INFINITY}; break;
+    case RV_AGG_SUM_INT64: *slot = (rv__reduce_slot){.type = RV__SLOT_I64, .op = RV__REDUCE_SUM, .value.i = 0}; break;
+    case RV_AGG_MIN_INT64: *slot = (rv__reduce_slot){.type = RV__SLOT_I64, .op = RV__REDUCE_MIN, .value.i = INT64_MAX}; break;
+    case RV_AGG_MAX_INT64: *slot = (rv__reduce_slot){.type = RV__SLOT_I64, .op = RV__REDUCE_MAX, .value.i = INT64_MIN}; break;
+    }
+}
+
+/* Checks a program descriptor; the same on every rank, so no agreement is needed
+ * for the outcome, only for the text (which is identical anyway). */
+static int check_program(rv_session *s, const rv_graph *g, const rv_program *p)
+{
+    const char *name = p->name ? p->name : "(unnamed)";
+    if (p->api_version != RV_API_VERSION)
+        return rv__session_fail(s, RV_EVERSION, "program '%s' was built for API version %u; this library has version %u",
+                                name, p->api_version, (unsigned)RV_API_VERSION);
+    if (!p->init || !p->compute || !p->format)
+        return rv__session_fail(s, RV_EINVAL, "program '%s' lacks init(), compute() or format()", name);
+    if (p->value_size == 0 || p->message_size == 0)
+        return rv__session_fail(s, RV_EINVAL, "program '%s' has a zero value or message size", name);
+    if (p->n_aggregators && !p->aggregators)
+        return rv__session_fail(s, RV_EINVAL, "program '%s' declares aggregators but no table", name);
+    for (size_t k = 0; k < p->n_aggregators; k++)
+        if ((unsigned)p->aggregators[k].kind > RV_AGG_MAX_INT64)
+            return rv__session_fail(s, RV_EINVAL, "program '%s': aggregator %zu has an unknown kind", name, k);
+    if (p->uses_weights && !g->weights)
+        return rv__session_fail(s, RV_EINVAL, "program '%s' reads edge weights, but the graph was loaded without them", name);
+    return RV_OK;
+}
+
+int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
+{
+    rv_session *s = g->session;
+    *out = NULL;
+    int status = check_program(s, g, p);
+    rv_job *job = NULL;
+    if (status == RV_OK && !(job = calloc(1, sizeof *job)))
+        status = rv__session_fail(s, RV_ENOMEM, "out of memory for a job");
+    if (status == RV_OK) {
+        job->graph = g;
+        job->session = s;
+        job->program = *p;
+        size_t n_agg = p->n_aggregators;
+        job->values = malloc((size_t)g->n_local * p->value_size + 1);
+        job->halted = calloc((size_t)g->n_local / 64 + 1, 8);
+        job->aggregate_local = calloc(n_agg + 1, sizeof *job->aggregate_local);
+        job->aggregate_visible = calloc(n_agg + 1, sizeof *job->aggregate_visible);
+        if (!job->values || !job->halted || !job->aggregate_local || !job->aggregate_visible ||
+            rv__messages_init(&job->messages, g, p->message_size, p->combine, p->user) != RV_OK)
+            status = rv__session_fail(s, RV_ENOMEM, "out of memory for program '%s' on %u vertices",
+                                      p->name ? p->name : "?", g->n_local);
+    }
+    if (status == RV_OK) {
+        for (size_t k = 0; k < p->n_aggregators; k++) {
+            rv__aggregate_reset(&job->aggregate_local[k], p->aggregators[k].kind);
+            rv__aggregate_reset(&job->aggregate_visible[k], p->aggregators[k].kind);
+        }
+        rv_context ctx = {.job = job, .in_init = true};
+        for (uint32_t v = 0; v < g->n_local; v++) {
+            ctx.vertex = v;
+            p->init(&ctx, job->values + (size_t)v * p->value_size, p->user);
+        }
+        status = job->messages.status;
+    }
+    status = rv__session_agree(s, status);
+    if (status != RV_OK) {
+        rv_job_free(&job);
+        return status;
+    }
+    *out = job;
+    return RV_OK;
+}
+
+void rv_job_free(rv_job **job_handle)
+{
+    rv_job *job = job_handle ? *job_handle : NULL;
+    if (!job)
+        return;
+    rv__messages_destroy(&job->messages);
+    free(job->values);
+    free(job->halted);
+    free(job->aggregate_local);
+    free(job->aggregate_visible);
+    free(job);
+    *job_handle = NULL;
+}
+
+/* Runs compute() on every vertex that is active or has messages; returns how many ran. */
+static uint64_t compute_all(rv_job *job)
+{
+    const rv_graph *g = job->graph;
+    const rv_program *p = &job->program;
+    rv_context ctx = {.job = job};
+    uint64_t computed = 0;
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        const void *messages = NULL;
+        size_t n_messages = rv__messages_for(&job->messages, v, &messages);
+        uint64_t bit = UINT64_C(1) << (v & 63);
+        if ((job->halted[v >> 6] & bit) && n_messages == 0)
+            continue;
+        ctx.vertex = v;
+        ctx.voted_to_halt = false;
+        p->compute(&ctx, job->values + (size_t)v * p->value_size, messages, n_messages, p->user);
+        if (ctx.voted_to_halt)
+            job->halted[v >> 6] |= bit;
+        else
+            job->halted[v >> 6] &= ~bit;
+        computed++;
+    }
+    return computed;
+}
+
+/* Vertices that will run next superstep: not halted, or with messages waiting. */
+static uint64_t count_next_active(const rv_job *job)
+{
+    const rv_graph *g = job->graph;
+    uint64_t n = 0;
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        const void *messages;
+        bool halted = job->halted[v >> 6] >> (v & 63) & 1;
+        n += !halted || rv__messages_for(&job->messages, v, &messages) > 0;
+    }
+    return n;
+}
+
+int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
+{
+    rv_session *s = job->session;
+    const rv_program *p = &job->program;
+    rv_run_options none = {0};
+    const rv_run_options *o = options ? options : &none;
+    size_t n_slots = N_FIXED_SLOTS + p->n_aggregators;
+    rv__reduce_slot *slots = calloc(n_slots, sizeof *slots);
+    int status = slots ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory starting the run");
+    status = rv__session_agree(s, status);
+    rv_run_stats total = {0};
+    double t_run = rv__now();
+    uint64_t steps_this_run = 0;
+
+    while (status == RV_OK && !job->finished && !(o->max_supersteps && steps_this_run >= o->max_supersteps)) {
+        double t0 = rv__now();
+        job->messages.sent = 0;
+        uint64_t computed = compute_all(job);
+        uint64_t sent = job->messages.sent, bytes = 0, receivers = 0;
+        status = rv__messages_exchange(&job->messages, s, &bytes, &receivers);
+        if (status != RV_OK)
+            break;
+
+        /* One reduction carries failure, counters and aggregators. */
+        slots[SLOT_FAILED] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_MAX, .value.u = job->messages.status != RV_OK};
+        slots[SLOT_COMPUTED] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM, .value.u = computed};
+        slots[SLOT_SENT] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM, .value.u = sent};
+        slots[SLOT_BYTES] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM, .value.u = bytes};
+        slots[SLOT_NEXT_ACTIVE] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM, .value.u = count_next_active(job)};
+        memcpy(slots + N_FIXED_SLOTS, job->aggregate_local, p->n_aggregators * sizeof *slots);
+        status = rv__comm_allreduce_slots(s, slots, n_slots);
+        /* Only a failure costs a second collective: the one that shares its text. */
+        if (status == RV_OK && slots[SLOT_FAILED].value.u)
+            status = rv__session_agree(s, job->messages.status);
+        if (status != RV_OK)
+            break;
+
+        /* The reduced aggregators are what vertices read next; the master may override. */
+        memcpy(job->aggregate_visible, slots + N_FIXED_SLOTS, p->n_aggregators * sizeof *slots);
+        for (size_t k = 0; k < p->n_aggregators; k++)
+            rv__aggregate_reset(&job->aggregate_local[k], p->aggregators[k].kind);
+        bool go_on = slots[SLOT_NEXT_ACTIVE].value.u > 0;
+        if (p->master) {
+            rv_master master = {.job = job, .reduced = slots + N_FIXED_SLOTS};
+            go_on = p->master(&master, p->user) && go_on;
+            if (master.failed) {
+                status = RV_EINVAL;
+                break;
+            }
+        }
+
+        rv_superstep_stats step = {
+            .superstep = job->superstep,
+            .active_vertices = slots[SLOT_COMPUTED].value.u,
+            .messages_sent = slots[SLOT_SENT].value.u,
+            .bytes_exchanged = slots[SLOT_BYTES].value.u,
+            .seconds = rv__now() - t0,
+        };
+        total.messages_sent += step.messages_sent;
+        total.bytes_exchanged += step.bytes_exchanged;
+        total.supersteps++;
+        if (o->on_superstep && s->rank == 0)
+            o->on_superstep(&step, o->arg);
+        job->superstep++;
+        steps_this_run++;
+        job->finished = !go_on;
+    }
+    total.seconds = rv__now() - t_run;
+    if (stats)
+        *stats = total;
+    free(slots);
+    return status;
+}
+
+void rv_job_foreach_local(const rv_job *job, void (*visit)(rv_id id, const void *value, void *arg), void *arg)
+{
+    const rv_graph *g = job->graph;
+    for (uint32_t v = 0; v < g->n_local; v++)
+        visit(g->gid[v], job->values + (size_t)v * job->program.value_size, arg);
+}

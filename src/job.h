@@ -1,0 +1,40 @@
+/* job.h — the state of one vertex program running on one graph, and the context handed to compute(). */
+#ifndef RV_JOB_H
+#define RV_JOB_H
+
+#include "comm.h"
+#include "graph.h"
+#include "messages.h"
+
+struct rv_job {
+    rv_graph *graph;
+    rv_session *session;
+    rv_program program;
+    unsigned char *values; /* [n_local * value_size] */
+    uint64_t *halted;      /* bitmap: vertices that voted to halt */
+    rv__messages messages;
+    uint64_t superstep;    /* the next superstep to run */
+    bool finished;         /* no active vertex and no message in flight */
+    /* Aggregators: this superstep's local contributions, and what vertices read. */
+    rv__reduce_slot *aggregate_local;
+    rv__reduce_slot *aggregate_visible;
+};
+
+/* What compute() sees of the engine. Lives on the stack of the superstep loop. */
+struct rv_context {
+    rv_job *job;
+    uint32_t vertex;
+    bool voted_to_halt;
+    bool in_init; /* sending is not allowed during init() */
+};
+
+struct rv_master {
+    rv_job *job;
+    const rv__reduce_slot *reduced;
+    bool failed;
+};
+
+/* Sets a slot to the identity of an aggregator kind. */
+void rv__aggregate_reset(rv__reduce_slot *slot, rv_aggregator_kind kind);
+
+#endif /* RV_JOB_H */

@@ -1,0 +1,12 @@
+/* memory.h — resident memory of this process, as the operating system reports it. */
+#ifndef RV_MEMORY_H
+#define RV_MEMORY_H
+
+#include <stdint.h>
+
+/* Current resident set size in bytes (0 if unknown). */
+uint64_t rv__rss_bytes(void);
+/* Peak resident set size in bytes (0 if unknown). */
+uint64_t rv__peak_rss_bytes(void);
+
+#endif /* RV_MEMORY_H */

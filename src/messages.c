@@ -1,0 +1,337 @@
+/* messages.c — sending, combining, packing, exchanging and delivering messages between supersteps. */
+#include "messages.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+
+/* A section of the exchange buffer for one rank: two counts, then the records. */
+typedef struct section_header {
+    uint64_t n_indexed; /* (uint32 index at the receiver, payload) records */
+    uint64_t n_by_id;   /* (uint64 id, payload) records */
+} section_header;
+
+static size_t bitmap_words(uint64_t n) { return (size_t)(n + 63) / 64; }
+
+static void fail(rv__messages *m, int status)
+{
+    if (m->status == RV_OK)
+        m->status = status;
+}
+
+int rv__messages_init(rv__messages *m, const rv_graph *g, size_t size,
+                      void (*combine)(void *, const void *, void *), void *user)
+{
+    const int P = g->session->size;
+    *m = (rv__messages){.graph = g, .size = size, .combine = combine, .user = user};
+    m->by_id = calloc((size_t)P, sizeof *m->by_id);
+    m->send_bytes = calloc((size_t)P, sizeof *m->send_bytes);
+    m->recv_bytes = calloc((size_t)P, sizeof *m->recv_bytes);
+    if (!m->by_id || !m->send_bytes || !m->recv_bytes)
+        return RV_ENOMEM;
+    size_t local_words = bitmap_words(g->n_local) + 1, ghost_words = bitmap_words(g->n_ghost) + 1;
+    if (combine) {
+        m->inbox = malloc((size_t)g->n_local * size + size);
+        m->next_inbox = malloc((size_t)g->n_local * size + size);
+        m->ghost_box = malloc((size_t)g->n_ghost * size + size);
+        m->has = calloc(local_words, 8);
+        m->next_has = calloc(local_words, 8);
+        m->ghost_has = calloc(ghost_words, 8);
+        if (!m->inbox || !m->next_inbox || !m->ghost_box || !m->has || !m->next_has || !m->ghost_has)
+            return RV_ENOMEM;
+    } else {
+        m->next_remote = calloc((size_t)P, sizeof *m->next_remote);
+        m->list_offsets = calloc((size_t)g->n_local + 1, sizeof *m->list_offsets);
+        if (!m->next_remote || !m->list_offsets)
+            return RV_ENOMEM;
+    }
+    return RV_OK;
+}
+
+void rv__messages_destroy(rv__messages *m)
+{
+    const int P = m->graph ? m->graph->session->size : 0;
+    free(m->inbox);
+    free(m->next_inbox);
+    free(m->ghost_box);
+    free(m->has);
+    free(m->next_has);
+    free(m->ghost_has);
+    rv__buffer_destroy(&m->next_local);
+    for (int r = 0; m->next_remote && r < P; r++)
+        rv__buffer_destroy(&m->next_remote[r]);
+    free(m->next_remote);
+    free(m->list_offsets);
+    rv__buffer_destroy(&m->list_payloads);
+    for (int r = 0; m->by_id && r < P; r++)
+        rv__buffer_destroy(&m->by_id[r]);
+    free(m->by_id);
+    rv__buffer_destroy(&m->send);
+    rv__buffer_destroy(&m->recv);
+    free(m->send_bytes);
+    free(m->recv_bytes);
+    *m = (rv__messages){0};
+}
+
+/* Folds a message into a combining box with its presence bit. */
+static inline void fold(rv__messages *m, unsigned char *box, uint64_t *bits, uint32_t i, const void *message)
+{
+    unsigned char *slot = box + (size_t)i * m->size;
+    uint64_t bit = UINT64_C(1) << (i & 63);
+    if (bits[i >> 6] & bit) {
+        m->combine(slot, message, m->user);
+    } else {
+        memcpy(slot, message, m->size);
+        bits[i >> 6] |= bit;
+    }
+}
+
+/* Appends one (key, payload) record to a list buffer. */
+static void append_record(rv__messages *m, rv__buffer *b, const void *key, size_t key_bytes, const void *message)
+{
+    if (rv__buffer_reserve(b, b->size + key_bytes + m->size) != RV_OK) {
+        fail(m, RV_ENOMEM);
+        return;
+    }
+    memcpy(b->data + b->size, key, key_bytes);
+    memcpy(b->data + b->size + key_bytes, message, m->size);
+    b->size += key_bytes + m->size;
+}
+
+/* The owner rank of ghost @p k (ghosts are grouped by owner). */
+static int ghost_owner(const rv_graph *g, uint32_t k)
+{
+    int lo = 0, hi = g->session->size - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (g->ghost_rank_start[mid] <= k)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
+{
+    const rv_graph *g = m->graph;
+    m->sent++;
+    if (m->combine) {
+        if (slot < g->n_local)
+            fold(m, m->next_inbox, m->next_has, slot, message);
+        else
+            fold(m, m->ghost_box, m->ghost_has, slot - g->n_local, message);
+        return;
+    }
+    if (slot < g->n_local) {
+        append_record(m, &m->next_local, &slot, 4, message);
+    } else {
+        uint32_t k = slot - g->n_local;
+        append_record(m, &m->next_remote[ghost_owner(g, k)], &g->ghost_remote[k], 4, message);
+    }
+}
+
+void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message)
+{
+    const rv_graph *g = m->graph;
+    int owner = rv__placement_owner_local(&g->placement, id);
+    if (owner != g->session->rank || id > RV_ID_MAX) {
+        m->sent++;
+        append_record(m, &m->by_id[owner], &id, 8, message);
+        return;
+    }
+    uint32_t v = rv__graph_local_index(g, id);
+    if (v == UINT32_MAX) {
+        rv__session_fail(g->session, RV_ENOTFOUND, "a message was sent to vertex %" PRIu64 ", which is not in the graph", id);
+        fail(m, RV_ENOTFOUND);
+        return;
+    }
+    rv__messages_send_slot(m, v, message);
+}
+
+/* Sizes this rank's section for rank @p r. */
+static uint64_t section_bytes(const rv__messages *m, int r, uint64_t *n_indexed)
+{
+    const rv_graph *g = m->graph;
+    uint64_t n = 0;
+    if (m->combine) {
+        for (uint32_t k = g->ghost_rank_start[r]; k < g->ghost_rank_start[r + 1]; k++)
+            n += m->ghost_has[k >> 6] >> (k & 63) & 1;
+    } else {
+        n = m->next_remote[r].size / (4 + m->size);
+    }
+    *n_indexed = n;
+    return sizeof(section_header) + n * (4 + m->size) + m->by_id[r].size;
+}
+
+/* Writes the section for rank @p r at @p out. */
+static void pack_section(rv__messages *m, int r, uint64_t n_indexed, unsigned char *out)
+{
+    const rv_graph *g = m->graph;
+    section_header h = {.n_indexed = n_indexed, .n_by_id = m->by_id[r].size / (8 + m->size)};
+    memcpy(out, &h, sizeof h);
+    out += sizeof h;
+    if (m->combine) {
+        for (uint32_t k = g->ghost_rank_start[r]; k < g->ghost_rank_start[r + 1]; k++) {
+            if (!(m->ghost_has[k >> 6] >> (k & 63) & 1))
+                continue;
+            memcpy(out, &g->ghost_remote[k], 4);
+            memcpy(out + 4, m->ghost_box + (size_t)k * m->size, m->size);
+            out += 4 + m->size;
+        }
+    } else if (m->next_remote[r].size) {
+        memcpy(out, m->next_remote[r].data, m->next_remote[r].size);
+        out += m->next_remote[r].size;
+        m->next_remote[r].size = 0;
+    }
+    if (m->by_id[r].size)
+        memcpy(out, m->by_id[r].data, m->by_id[r].size);
+    m->by_id[r].size = 0;
+}
+
+/* Delivers one received message to local vertex @p v. */
+static void deliver(rv__messages *m, uint32_t v, const void *message)
+{
+    if (m->combine)
+        fold(m, m->next_inbox, m->next_has, v, message);
+    else
+        append_record(m, &m->next_local, &v, 4, message);
+}
+
+/* Delivers every section received. */
+static void unpack_all(rv__messages *m, rv_session *s)
+{
+    const rv_graph *g = m->graph;
+    const unsigned char *p = m->recv.data;
+    for (int r = 0; r < s->size; r++) {
+        const unsigned char *end = p + m->recv_bytes[r];
+        if (p == end)
+            continue;
+        section_header h;
+        memcpy(&h, p, sizeof h);
+        p += sizeof h;
+        for (uint64_t i = 0; i < h.n_indexed; i++, p += 4 + m->size) {
+            uint32_t v;
+            memcpy(&v, p, 4);
+            deliver(m, v, p + 4);
+        }
+        for (uint64_t i = 0; i < h.n_by_id; i++, p += 8 + m->size) {
+            uint64_t id;
+            memcpy(&id, p, 8);
+            uint32_t v = rv__graph_local_index(g, id);
+            if (v == UINT32_MAX) {
+                rv__session_fail(s, RV_ENOTFOUND, "a message was sent to vertex %" PRIu64 ", which is not in the graph", id);
+                fail(m, RV_ENOTFOUND);
+                continue;
+            }
+            deliver(m, v, p + 8);
+        }
+    }
+}
+
+/* List mode: turns the (index, payload) records for local vertices into the inbox. */
+static int build_list_inbox(rv__messages *m)
+{
+    const rv_graph *g = m->graph;
+    size_t record = 4 + m->size;
+    size_t n = m->next_local.size / record;
+    memset(m->list_offsets, 0, ((size_t)g->n_local + 1) * sizeof *m->list_offsets);
+    if (rv__buffer_reserve(&m->list_payloads, n * m->size + 1) != RV_OK)
+        return RV_ENOMEM;
+    const unsigned char *p = m->next_local.data;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, p + i * record, 4);
+        m->list_offsets[v + 1]++;
+    }
+    for (uint32_t v = 0; v < g->n_local; v++)
+        m->list_offsets[v + 1] += m->list_offsets[v];
+    /* Counting sort, stable: each vertex sees its messages in arrival order. Offsets
+     * advance while filling and are shifted back afterwards. */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, p + i * record, 4);
+        memcpy(m->list_payloads.data + m->list_offsets[v]++ * m->size, p + i * record + 4, m->size);
+    }
+    for (uint32_t v = g->n_local; v > 0; v--)
+        m->list_offsets[v] = m->list_offsets[v - 1];
+    m->list_offsets[0] = 0;
+    m->next_local.size = 0;
+    return RV_OK;
+}
+
+int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent, uint64_t *n_receivers)
+{
+    const rv_graph *g = m->graph;
+    const int P = s->size;
+    uint64_t total = 0;
+    uint64_t *n_indexed = m->recv_bytes; /* borrowed until the exchange fills it */
+    for (int r = 0; r < P; r++) {
+        /* Nothing for a rank means an empty block, not even a header. */
+        m->send_bytes[r] = section_bytes(m, r, &n_indexed[r]);
+        if (n_indexed[r] == 0 && m->by_id[r].size == 0)
+            m->send_bytes[r] = 0;
+        total += m->send_bytes[r];
+    }
+    if (rv__buffer_reserve(&m->send, total) != RV_OK)
+        fail(m, RV_ENOMEM);
+    else {
+        uint64_t offset = 0;
+        for (int r = 0; r < P; r++) {
+            if (m->send_bytes[r])
+                pack_section(m, r, n_indexed[r], m->send.data + offset);
+            offset += m->send_bytes[r];
+        }
+    }
+    if (m->status == RV_ENOMEM)
+        memset(m->send_bytes, 0, (size_t)P * sizeof *m->send_bytes);
+    if (m->combine)
+        memset(m->ghost_has, 0, (bitmap_words(g->n_ghost) + 1) * 8);
+    *bytes_sent = 0;
+    for (int r = 0; r < P; r++)
+        if (r != s->rank)
+            *bytes_sent += m->send_bytes[r];
+
+    int status = rv__comm_alltoallv(s, m->send.data, m->send_bytes, &m->recv, m->recv_bytes);
+    if (status != RV_OK)
+        return status;
+    unpack_all(m, s);
+
+    /* The next inbox becomes the current one. */
+    uint64_t receivers = 0;
+    if (m->combine) {
+        unsigned char *t = m->inbox;
+        m->inbox = m->next_inbox;
+        m->next_inbox = t;
+        uint64_t *b = m->has;
+        m->has = m->next_has;
+        m->next_has = b;
+        size_t words = bitmap_words(g->n_local) + 1;
+        memset(m->next_has, 0, words * 8);
+        for (size_t w = 0; w < words; w++)
+            receivers += (uint64_t)__builtin_popcountll(m->has[w]);
+    } else {
+        if (build_list_inbox(m) != RV_OK)
+            fail(m, RV_ENOMEM);
+        for (uint32_t v = 0; v < g->n_local; v++)
+            receivers += m->list_offsets[v + 1] != m->list_offsets[v];
+    }
+    *n_receivers = receivers;
+    if (m->status == RV_ENOMEM)
+        rv__session_fail(s, RV_ENOMEM, "out of memory for messages");
+    return RV_OK;
+}
+
+uint64_t rv__messages_bytes(const rv__messages *m)
+{
+    const rv_graph *g = m->graph;
+    uint64_t bytes = m->send.capacity + m->recv.capacity;
+    if (m->combine)
+        bytes += 2 * (uint64_t)g->n_local * m->size + (uint64_t)g->n_ghost * m->size +
+                 (2 * bitmap_words(g->n_local) + bitmap_words(g->n_ghost)) * 8;
+    else
+        bytes += ((uint64_t)g->n_local + 1) * 8 + m->list_payloads.capacity + m->next_local.capacity;
+    return bytes;
+}

@@ -1,0 +1,405 @@
+/* rivulet.h — the public API of rivulet, a Pregel/BSP graph processing framework on MPI.
+ *
+ * A user writes a *vertex program* (an ::rv_program descriptor plus a few callbacks),
+ * loads a graph with rv_graph_load(), and runs the program with rv_job_run(). The
+ * engine partitions the graph over the MPI ranks, calls the program's compute()
+ * once per active vertex per superstep, moves messages between ranks in one bulk
+ * exchange per superstep, and stops when no vertex is active and no message is in
+ * flight.
+ *
+ * Ownership and lifetimes (stated once, here):
+ *  - The engine owns vertex values, edges and message buffers. Every pointer the
+ *    engine passes to a callback (value, messages, edge values, the context) is
+ *    valid only during that call.
+ *  - rv_send() and friends copy the message; the caller may reuse its buffer.
+ *  - The ::rv_program descriptor, its aggregator table and its @c user pointer must
+ *    outlive every job that uses them. Parameters reach a program through @c user,
+ *    never through globals.
+ *  - Objects made by rv_X_new()/rv_X_open()/rv_X_load() are released by the matching
+ *    rv_X_free()/rv_X_close(), which take a pointer to the handle, set it to NULL and
+ *    accept NULL.
+ *
+ * Errors: every function that can fail returns ::RV_OK (0) or a negative RV_E* code;
+ * rv_strerror() names the code and rv_session_last_error() gives the detail (one line,
+ * naming file and line where there is one). Functions documented as *collective*
+ * must be called by every rank of the session, and return the same status on every
+ * rank: an error on one rank never leaves the others waiting.
+ */
+#ifndef RIVULET_H
+#define RIVULET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Version of this header's ABI. A plug-in built against another version is refused. */
+#define RV_API_VERSION 1
+
+/** A vertex id: any integer in [0, 2^63 - 1]. Ids need not be dense or start at 0. */
+typedef uint64_t rv_id;
+/** The largest valid vertex id, 2^63 - 1. */
+#define RV_ID_MAX ((rv_id)INT64_MAX)
+
+/** Status codes. */
+enum {
+    RV_OK = 0,
+    RV_EINVAL = -1,    /**< invalid argument, option or parameter */
+    RV_ENOMEM = -2,    /**< out of memory */
+    RV_EIO = -3,       /**< a file could not be opened, read or written */
+    RV_EPARSE = -4,    /**< malformed input */
+    RV_EMPI = -5,      /**< the MPI layer failed */
+    RV_ENOTFOUND = -6, /**< unknown name (algorithm, option, vertex) */
+    RV_ELIMIT = -7,    /**< a size limit of this build was exceeded */
+    RV_EVERSION = -8   /**< API version mismatch */
+};
+
+/** The library's version, "MAJOR.MINOR.PATCH". */
+const char *rv_version(void);
+
+/** The name of a status code ("invalid argument", ...). Never NULL. */
+const char *rv_strerror(int status);
+
+/* ------------------------------------------------------------------------- */
+/** @name Session: the MPI world a run lives in */
+
+typedef struct rv_session rv_session;
+
+/** Log levels for rv_session_set_log(). */
+typedef enum { RV_LOG_ERROR = 0, RV_LOG_WARN = 1, RV_LOG_INFO = 2, RV_LOG_DEBUG = 3 } rv_log_level;
+
+/** Initialises MPI (unless the caller already did) and opens a session over
+ *  MPI_COMM_WORLD. Collective. */
+int rv_session_open(rv_session **out, int *argc, char ***argv);
+/** Closes the session; finalises MPI if rv_session_open() initialised it. Collective. */
+void rv_session_close(rv_session **session);
+/** This process's rank, 0 .. size-1. */
+int rv_session_rank(const rv_session *session);
+/** The number of ranks. */
+int rv_session_size(const rv_session *session);
+/** The detail of the last error, one line without a trailing newline ("" if none).
+ *  After a collective call failed, every rank holds the same text. */
+const char *rv_session_last_error(const rv_session *session);
+/** Library messages at or below @p level go to @p sink (default: stderr, level
+ *  RV_LOG_WARN, rank-prefixed). @p sink may be NULL to silence the library. */
+void rv_session_set_log(rv_session *session, rv_log_level level,
+                        void (*sink)(rv_log_level level, int rank, const char *line, void *arg), void *arg);
+
+/* ------------------------------------------------------------------------- */
+/** @name Graph loading */
+
+typedef struct rv_graph rv_graph;
+
+/** How the owner rank of each vertex is chosen. */
+typedef enum {
+    RV_PARTITION_HASH = 0 /**< owner = mix64(id) mod P */
+} rv_partition_kind;
+
+/** Options for rv_graph_load(). Zero-initialise, then set what you need. */
+typedef struct rv_load_options {
+    /** Edge-list file: `src dst [weight]` per line. Required. */
+    const char *edge_file;
+    /** Optional vertex file, one id per line (further columns ignored): its ids are
+     *  vertices of the graph even when no edge names them (isolated vertices). */
+    const char *vertex_file;
+    /** Every line is an edge in both directions. */
+    bool undirected;
+    /** Which column holds the weight: 0 = the third column when a line has one
+     *  (plain edge lists), k > 0 = property column k (1-based, after src and dst),
+     *  -1 = ignore weights (do not store them). */
+    int weight_column;
+    /** The largest number of property columns a line may have after src and dst
+     *  (0 means the plain-edge-list default of 1). */
+    int max_property_columns;
+    /** Refuse negative weights (with file and line), as shortest paths need. NaN and
+     *  infinite weights are always refused. */
+    bool nonnegative_weights;
+    /** Keep edge weights in memory (8 bytes per edge). When false, weights are
+     *  validated but not stored. */
+    bool keep_weights;
+    rv_partition_kind partition;
+} rv_load_options;
+
+/** Loads a graph: every rank reads its own byte range of the files, edges travel to
+ *  the owner of their source, and each rank builds a CSR of its vertices. Collective.
+ *  On a malformed line the status is RV_EPARSE and the last error names file, line
+ *  and problem. */
+int rv_graph_load(rv_session *session, const rv_load_options *options, rv_graph **out);
+/** Releases a graph. Collective. */
+void rv_graph_free(rv_graph **graph);
+/** The number of vertices of the whole graph. */
+uint64_t rv_graph_n_vertices(const rv_graph *graph);
+/** The number of directed edges of the whole graph (an undirected line counts twice). */
+uint64_t rv_graph_n_edges(const rv_graph *graph);
+/** Whether the graph stores edge weights. */
+bool rv_graph_has_weights(const rv_graph *graph);
+
+/** What a load did, the same on every rank. */
+typedef struct rv_load_stats {
+    uint64_t input_bytes;        /**< bytes of text read, all files, all ranks */
+    double read_seconds;         /**< reading and parsing text */
+    double partition_seconds;    /**< choosing owners and moving edges to them */
+    double build_seconds;        /**< building the CSR and resolving edge targets */
+    uint64_t graph_bytes_sum;    /**< bytes held by the graph structures, summed over ranks */
+    uint64_t rss_before_bytes_sum; /**< resident memory before the load, summed over ranks */
+    uint64_t rss_after_bytes_sum;  /**< resident memory after the load, summed over ranks */
+} rv_load_stats;
+/** Copies the load statistics of @p graph. */
+void rv_graph_load_stats(const rv_graph *graph, rv_load_stats *out);
+
+/* ------------------------------------------------------------------------- */
+/** @name Vertex programs */
+
+/** The engine's handle for one vertex during compute(); opaque. */
+typedef struct rv_context rv_context;
+/** The engine's handle for the master hook between supersteps; opaque. */
+typedef struct rv_master rv_master;
+
+/** Aggregator kinds: each reduces the contributions of one superstep over all
+ *  vertices on all ranks; the result is readable during the next superstep. */
+typedef enum {
+    RV_AGG_SUM_DOUBLE,
+    RV_AGG_MIN_DOUBLE,
+    RV_AGG_MAX_DOUBLE,
+    RV_AGG_SUM_INT64,
+    RV_AGG_MIN_INT64,
+    RV_AGG_MAX_INT64
+} rv_aggregator_kind;
+
+/** One aggregator of a program. */
+typedef struct rv_aggregator_spec {
+    const char *name;
+    rv_aggregator_kind kind;
+} rv_aggregator_spec;
+
+/** A vertex program. Zero-initialise, then fill in. */
+typedef struct rv_program {
+    /** Must be RV_API_VERSION. */
+    unsigned api_version;
+    /** Short name, used in logs. */
+    const char *name;
+    /** Bytes per vertex value (> 0). */
+    size_t value_size;
+    /** Bytes per message (> 0). */
+    size_t message_size;
+    /** Whether compute() reads edge weights (rv_edge_weight()); the graph must then be
+     *  loaded with keep_weights. */
+    bool uses_weights;
+    /** Whether weights must be non-negative (checked at load, with file and line). */
+    bool needs_nonnegative_weights;
+
+    /** Sets the initial value of a vertex before superstep 0. Required. During init
+     *  the context answers rv_vertex_id(), rv_out_degree(), rv_n_vertices(); sending is
+     *  not allowed. */
+    void (*init)(rv_context *ctx, void *value, void *user);
+    /** Runs for every active vertex, and every vertex with messages, once per
+     *  superstep. @p messages holds @p n_messages messages of message_size bytes each
+     *  (one at most when the program has a combiner). Every vertex is active at
+     *  superstep 0. Required. */
+    void (*compute)(rv_context *ctx, void *value, const void *messages, size_t n_messages, void *user);
+    /** Optional combiner: folds @p message into @p accumulator. Must be commutative and
+     *  associative: the engine combines on the sender and on the receiver in any order. */
+    void (*combine)(void *accumulator, const void *message, void *user);
+    /** Optional master hook, run on every rank after each superstep's exchange, with
+     *  the same inputs on every rank. Return false to stop the run. */
+    bool (*master)(rv_master *master, void *user);
+    /** Writes the value as text for output (no newline); returns the length, which
+     *  must be less than @p capacity (64 bytes are always available). Required. */
+    size_t (*format)(const void *value, char *buffer, size_t capacity, void *user);
+
+    /** Aggregators, indexed by position in this table. */
+    const rv_aggregator_spec *aggregators;
+    size_t n_aggregators;
+    /** The program's parameters; passed to every callback. */
+    void *user;
+} rv_program;
+
+/* Inside compute() (and init(), where stated). */
+
+/** The id of the vertex being computed. */
+rv_id rv_vertex_id(const rv_context *ctx);
+/** Its number of out-edges. */
+uint64_t rv_out_degree(const rv_context *ctx);
+/** The target id of out-edge @p i (0 <= i < rv_out_degree()). */
+rv_id rv_edge_target(const rv_context *ctx, uint64_t i);
+/** The weight of out-edge @p i; 1.0 when the graph has no weights. */
+double rv_edge_weight(const rv_context *ctx, uint64_t i);
+/** The current superstep, from 0. */
+uint64_t rv_superstep(const rv_context *ctx);
+/** The number of vertices of the whole graph. */
+uint64_t rv_n_vertices(const rv_context *ctx);
+/** Sends @p message along out-edge @p i (the fast path: no id lookup). */
+void rv_send_edge(rv_context *ctx, uint64_t i, const void *message);
+/** Sends @p message along every out-edge. */
+void rv_send_all(rv_context *ctx, const void *message);
+/** Sends @p message to any vertex by id (slower: the owner is looked up). A message to
+ *  an id that is not a vertex of the graph fails the run with RV_ENOTFOUND. */
+void rv_send(rv_context *ctx, rv_id target, const void *message);
+/** The vertex becomes inactive until a message arrives. */
+void rv_vote_to_halt(rv_context *ctx);
+/** Contributes to aggregator @p index this superstep. */
+void rv_aggregate_double(rv_context *ctx, size_t index, double x);
+void rv_aggregate_int64(rv_context *ctx, size_t index, int64_t x);
+/** The value aggregator @p index reached in the previous superstep (the identity of
+ *  its operation at superstep 0, or what the master hook set). */
+double rv_aggregated_double(const rv_context *ctx, size_t index);
+int64_t rv_aggregated_int64(const rv_context *ctx, size_t index);
+
+/* Inside the master hook. */
+
+/** The superstep that just finished. */
+uint64_t rv_master_superstep(const rv_master *master);
+/** The number of vertices of the whole graph. */
+uint64_t rv_master_n_vertices(const rv_master *master);
+/** What aggregator @p index reached in the superstep that just finished. */
+double rv_master_aggregated_double(const rv_master *master, size_t index);
+int64_t rv_master_aggregated_int64(const rv_master *master, size_t index);
+/** Ends the run with RV_EINVAL and @p message as the error text (the same on every
+ *  rank, since the master hook sees the same inputs everywhere). */
+void rv_master_fail(rv_master *master, const char *message);
+/** Overrides the value vertices will read in the next superstep. */
+void rv_master_set_double(rv_master *master, size_t index, double x);
+void rv_master_set_int64(rv_master *master, size_t index, int64_t x);
+
+/* ------------------------------------------------------------------------- */
+/** @name Jobs: one program running on one graph */
+
+typedef struct rv_job rv_job;
+
+/** What one superstep did, summed over all ranks. */
+typedef struct rv_superstep_stats {
+    uint64_t superstep;
+    uint64_t active_vertices; /**< vertices that ran compute() */
+    uint64_t messages_sent;   /**< messages before combining */
+    uint64_t bytes_exchanged; /**< bytes sent between ranks */
+    double seconds;
+} rv_superstep_stats;
+
+/** Options for rv_job_run(). Zero-initialise, then set what you need. */
+typedef struct rv_run_options {
+    /** Stop after this many supersteps (0 = no limit). */
+    uint64_t max_supersteps;
+    /** Called on rank 0 after every superstep (may be NULL). */
+    void (*on_superstep)(const rv_superstep_stats *stats, void *arg);
+    void *arg;
+} rv_run_options;
+
+/** What a run did, the same on every rank. */
+typedef struct rv_run_stats {
+    uint64_t supersteps;
+    uint64_t messages_sent;
+    uint64_t bytes_exchanged;
+    double seconds;
+} rv_run_stats;
+
+/** Prepares @p program on @p graph and runs init() on every vertex. Collective.
+ *  Refuses a program whose api_version differs (RV_EVERSION) or that uses weights
+ *  the graph does not have (RV_EINVAL). */
+int rv_job_new(rv_graph *graph, const rv_program *program, rv_job **out);
+/** Runs supersteps until no vertex is active and no message is in flight, the master
+ *  hook says stop, or the superstep limit is reached. Collective. */
+int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats);
+/** Writes one `id value` line per vertex in ascending id order to @p path, or to
+ *  standard output (from rank 0) when @p path is NULL or "-". Collective. */
+int rv_job_write(rv_job *job, const char *path);
+/** Calls @p visit for every vertex owned by this rank, in ascending id order. Local. */
+void rv_job_foreach_local(const rv_job *job, void (*visit)(rv_id id, const void *value, void *arg), void *arg);
+/** Releases a job. Collective. */
+void rv_job_free(rv_job **job);
+
+/** Memory use of the ranks, from the operating system (peak and current resident
+ *  set size), gathered over all ranks. */
+typedef struct rv_memory_stats {
+    uint64_t peak_rss_bytes_max;  /**< the largest peak over ranks */
+    uint64_t peak_rss_bytes_sum;  /**< peaks summed over ranks */
+    uint64_t rss_bytes_sum;       /**< current RSS summed over ranks */
+} rv_memory_stats;
+/** Measures memory on every rank and combines it. Collective. @p per_rank_peak, when
+ *  not NULL, receives every rank's peak RSS on rank 0 (size() entries). */
+int rv_session_memory(rv_session *session, rv_memory_stats *out, uint64_t *per_rank_peak);
+
+/* ------------------------------------------------------------------------- */
+/** @name Graphalytics dataset descriptions */
+
+/** The key = value pairs of a Java-style .properties file. */
+typedef struct rv_properties rv_properties;
+/** Reads @p path. Lines `key = value` or `key: value`; '#' and '!' start comments;
+ *  blank lines are skipped. RV_EIO if unreadable, RV_EPARSE for a line without a
+ *  separator (the reason, with file and line, goes to @p error). Local. */
+int rv_properties_load(const char *path, rv_properties **out, char *error, size_t error_capacity);
+/** The value of @p key (whitespace trimmed), or NULL. */
+const char *rv_properties_get(const rv_properties *properties, const char *key);
+void rv_properties_free(rv_properties **properties);
+
+/* ------------------------------------------------------------------------- */
+/** @name Helpers for programs */
+
+/** Writes @p x so that strtod() reads back the same double, in the shortest such form
+ *  ("infinity" for +inf); returns the length. @p buffer needs 32 bytes. */
+size_t rv_format_double(double x, char *buffer, size_t capacity);
+/** Writes a signed 64-bit integer; returns the length. @p buffer needs 21 bytes. */
+size_t rv_format_int64(int64_t x, char *buffer, size_t capacity);
+
+/* ------------------------------------------------------------------------- */
+/** @name Algorithms with parameters (built-ins and plug-ins) */
+
+/** Parameter types of an algorithm option. */
+typedef enum { RV_PARAM_INT64, RV_PARAM_DOUBLE, RV_PARAM_ID } rv_param_type;
+
+/** One option an algorithm accepts (`--name VALUE` on the command line). */
+typedef struct rv_param_spec {
+    const char *name;           /**< "damping" for --damping */
+    rv_param_type type;
+    const char *default_value;  /**< NULL: the option is required */
+    const char *properties_key; /**< Graphalytics key below graph.NAME., e.g. "pr.damping-factor"; may be NULL */
+    const char *help;           /**< one line */
+} rv_param_spec;
+
+/** Parameter values, parsed and checked against an algorithm's specs. */
+typedef struct rv_params rv_params;
+typedef struct rv_algorithm rv_algorithm;
+/** A new, empty parameter set for @p algorithm (which must outlive it). */
+int rv_params_new(const rv_algorithm *algorithm, rv_params **out);
+/** Sets parameter @p name from its text form, checking its type (an id must be an
+ *  integer in [0, 2^63-1]). Setting it again overrides. RV_ENOTFOUND for an unknown
+ *  name, RV_EINVAL for a bad value; a one-line reason goes to @p error. */
+int rv_params_set(rv_params *params, const char *name, const char *text, char *error, size_t error_capacity);
+/** Whether @p name was set by rv_params_set(). */
+bool rv_params_is_set(const rv_params *params, const char *name);
+/** Fills unset parameters from their defaults; RV_EINVAL (with a reason naming the
+ *  option) if a parameter without default is still unset. */
+int rv_params_finish(rv_params *params, char *error, size_t error_capacity);
+void rv_params_free(rv_params **params);
+/** The value of a parameter declared with that type; RV_ENOTFOUND if it has no value. */
+int rv_params_get_int64(const rv_params *params, const char *name, int64_t *out);
+int rv_params_get_double(const rv_params *params, const char *name, double *out);
+int rv_params_get_id(const rv_params *params, const char *name, rv_id *out);
+
+/** An algorithm: a vertex program plus its options, as the command line sees it. */
+struct rv_algorithm {
+    const char *name;    /**< "pagerank" */
+    const char *alias;   /**< "pr", or NULL */
+    const char *summary; /**< one line for `rivulet list` */
+    const rv_param_spec *params;
+    size_t n_params;
+    /** Graph requirements the loader enforces. */
+    bool uses_weights;
+    bool needs_nonnegative_weights;
+    /** The Graphalytics key naming the weight column, e.g. "sssp.weight-property"
+     *  (NULL when the algorithm takes no weights). */
+    const char *weight_property_key;
+    /** Fills @p program from @p params, allocating its user data. On error returns a
+     *  status and writes one line into @p error (capacity @p error_capacity). */
+    int (*configure)(const rv_params *params, rv_program *program, char *error, size_t error_capacity);
+    /** Releases what configure() allocated (may be NULL). */
+    void (*release)(rv_program *program);
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RIVULET_H */

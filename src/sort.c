@@ -1,0 +1,70 @@
+/* sort.c — radix sort, unique and binary search over arrays of 64-bit keys. */
+#include "sort.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rivulet.h"
+
+int rv__sort_u64(uint64_t *keys, size_t n)
+{
+    if (n < 2)
+        return RV_OK;
+    /* One pass over the data counts all eight digit histograms at once. */
+    size_t (*count)[256] = calloc(8, sizeof *count);
+    uint64_t *scratch = malloc(n * sizeof *scratch);
+    if (!count || !scratch) {
+        free(count);
+        free(scratch);
+        return RV_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 8; d++)
+            count[d][(keys[i] >> (8 * d)) & 0xff]++;
+    uint64_t *from = keys, *to = scratch;
+    for (int d = 0; d < 8; d++) {
+        /* A digit shared by every key would move nothing: skip the pass. */
+        if (count[d][(keys[0] >> (8 * d)) & 0xff] == n)
+            continue;
+        size_t offset = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[d][b];
+            count[d][b] = offset;
+            offset += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[count[d][(from[i] >> (8 * d)) & 0xff]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != keys)
+        memcpy(keys, from, n * sizeof *keys);
+    free(count);
+    free(scratch);
+    return RV_OK;
+}
+
+size_t rv__unique_u64(uint64_t *keys, size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t out = 1;
+    for (size_t i = 1; i < n; i++)
+        if (keys[i] != keys[out - 1])
+            keys[out++] = keys[i];
+    return out;
+}
+
+size_t rv__search_u64(const uint64_t *keys, size_t n, uint64_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && keys[lo] == key ? lo : n;
+}

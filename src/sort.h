@@ -1,0 +1,19 @@
+/* sort.h — radix sorts of 64-bit keys, used to order vertex ids during the build and the output. */
+#ifndef RV_SORT_H
+#define RV_SORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Sorts @p keys ascending. LSD radix sort, 8 bits per pass, skipping the passes in
+ * which every key has the same byte (small ids need few passes). Returns RV_ENOMEM
+ * if the scratch array cannot be allocated. */
+int rv__sort_u64(uint64_t *keys, size_t n);
+
+/* Removes adjacent duplicates of a sorted array; returns the new length. */
+size_t rv__unique_u64(uint64_t *keys, size_t n);
+
+/* The position of @p key in the sorted array @p keys[n], or n when absent. */
+size_t rv__search_u64(const uint64_t *keys, size_t n, uint64_t key);
+
+#endif /* RV_SORT_H */
