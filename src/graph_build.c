@@ -168,10 +168,12 @@ static int fill_csr(build *b, rv__edge_list *e)
     uint32_t *dst_slot = malloc((e->n ? e->n : 1) * sizeof *dst_slot);
     g->offsets = calloc((size_t)g->n_local + 1, sizeof *g->offsets);
     g->targets = malloc((e->n ? e->n : 1) * sizeof *g->targets);
-    if (e->weight)
+    /* with_weights, not e->weight: a rank that received no edge has no array yet,
+     * but its graph must still say it is weighted, like every other rank's. */
+    if (e->with_weights)
         g->weights = malloc((e->n ? e->n : 1) * sizeof *g->weights);
     int status = RV_OK;
-    if (!src_index || !dst_slot || !g->offsets || !g->targets || (e->weight && !g->weights)) {
+    if (!src_index || !dst_slot || !g->offsets || !g->targets || (e->with_weights && !g->weights)) {
         status = RV_ENOMEM;
         goto done;
     }
