@@ -62,12 +62,6 @@ static void compute(rv_context *ctx, void *value, const void *messages, size_t n
         rv_vote_to_halt(ctx);
 }
 
-static void combine(void *accumulator, const void *message, void *user)
-{
-    (void)user;
-    *(double *)accumulator += *(const double *)message;
-}
-
 static size_t format(const void *value, char *buffer, size_t capacity, void *user)
 {
     (void)user;
@@ -96,7 +90,7 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
         .message_size = sizeof(double),
         .init = init,
         .compute = compute,
-        .combine = combine,
+        .combiner = RV_COMBINE_SUM_DOUBLE,
         .format = format,
         .aggregators = aggregators,
         .n_aggregators = sizeof aggregators / sizeof aggregators[0],

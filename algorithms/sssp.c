@@ -71,15 +71,6 @@ static void compute(rv_context *ctx, void *value, const void *messages, size_t n
     rv_vote_to_halt(ctx);
 }
 
-static void combine(void *accumulator, const void *message, void *user)
-{
-    (void)user;
-    double *a = accumulator;
-    double m = *(const double *)message;
-    if (m < *a)
-        *a = m;
-}
-
 static size_t format(const void *value, char *buffer, size_t capacity, void *user)
 {
     (void)user;
@@ -106,7 +97,7 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
         .needs_nonnegative_weights = true,
         .init = init,
         .compute = compute,
-        .combine = combine,
+        .combiner = RV_COMBINE_MIN_DOUBLE,
         .master = master,
         .format = format,
         .aggregators = aggregators,

@@ -54,8 +54,8 @@ void rv_send_all(rv_context *ctx, const void *message)
     if (!may_send(ctx))
         return;
     const rv_graph *g = ctx->job->graph;
-    for (uint64_t e = g->offsets[ctx->vertex]; e < g->offsets[ctx->vertex + 1]; e++)
-        rv__messages_send_slot(&ctx->job->messages, g->targets[e], message);
+    uint64_t begin = g->offsets[ctx->vertex], end = g->offsets[ctx->vertex + 1];
+    rv__messages_send_many(&ctx->job->messages, g->targets + begin, (size_t)(end - begin), message);
 }
 
 void rv_send(rv_context *ctx, rv_id target, const void *message)

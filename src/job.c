@@ -33,6 +33,10 @@ static int check_program(rv_session *s, const rv_graph *g, const rv_program *p)
         return rv__session_fail(s, RV_EINVAL, "program '%s' lacks init(), compute() or format()", name);
     if (p->value_size == 0 || p->message_size == 0)
         return rv__session_fail(s, RV_EINVAL, "program '%s' has a zero value or message size", name);
+    if ((unsigned)p->combiner > RV_COMBINE_MAX_INT64)
+        return rv__session_fail(s, RV_EINVAL, "program '%s' names an unknown built-in combiner", name);
+    if (p->combiner != RV_COMBINE_CUSTOM && p->message_size != 8)
+        return rv__session_fail(s, RV_EINVAL, "program '%s': a built-in combiner needs 8-byte messages", name);
     if (p->n_aggregators && !p->aggregators)
         return rv__session_fail(s, RV_EINVAL, "program '%s' declares aggregators but no table", name);
     for (size_t k = 0; k < p->n_aggregators; k++)
@@ -61,7 +65,7 @@ int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
         job->aggregate_local = calloc(n_agg + 1, sizeof *job->aggregate_local);
         job->aggregate_visible = calloc(n_agg + 1, sizeof *job->aggregate_visible);
         if (!job->values || !job->halted || !job->aggregate_local || !job->aggregate_visible ||
-            rv__messages_init(&job->messages, g, p->message_size, p->combine, p->user) != RV_OK)
+            rv__messages_init(&job->messages, g, p) != RV_OK)
             status = rv__session_fail(s, RV_ENOMEM, "out of memory for program '%s' on %u vertices",
                                       p->name ? p->name : "?", g->n_local);
     }

@@ -2,6 +2,7 @@
 #include "messages.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,26 +22,38 @@ static void fail(rv__messages *m, int status)
         m->status = status;
 }
 
-int rv__messages_init(rv__messages *m, const rv_graph *g, size_t size,
-                      void (*combine)(void *, const void *, void *), void *user)
+/* Fills every cell of a box with the identity of a built-in combiner. */
+static void fill_identity(unsigned char *box, size_t n, rv_combiner kind)
+{
+    double d = kind == RV_COMBINE_MIN_DOUBLE ? INFINITY : kind == RV_COMBINE_MAX_DOUBLE ? -INFINITY : 0.0;
+    int64_t i = kind == RV_COMBINE_MIN_INT64 ? INT64_MAX : kind == RV_COMBINE_MAX_INT64 ? INT64_MIN : 0;
+    bool is_double = kind <= RV_COMBINE_MAX_DOUBLE;
+    for (size_t k = 0; k < n; k++)
+        memcpy(box + 8 * k, is_double ? (const void *)&d : (const void *)&i, 8);
+}
+
+int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
 {
     const int P = g->session->size;
-    *m = (rv__messages){.graph = g, .size = size, .combine = combine, .user = user};
+    *m = (rv__messages){.graph = g, .size = p->message_size, .kind = p->combiner, .combine = p->combine,
+                        .user = p->user, .combining = p->combiner != RV_COMBINE_CUSTOM || p->combine};
     m->by_id = calloc((size_t)P, sizeof *m->by_id);
     m->send_bytes = calloc((size_t)P, sizeof *m->send_bytes);
     m->recv_bytes = calloc((size_t)P, sizeof *m->recv_bytes);
     if (!m->by_id || !m->send_bytes || !m->recv_bytes)
         return RV_ENOMEM;
-    size_t local_words = bitmap_words(g->n_local) + 1, ghost_words = bitmap_words(g->n_ghost) + 1;
-    if (combine) {
-        m->inbox = malloc((size_t)g->n_local * size + size);
-        m->next_inbox = malloc((size_t)g->n_local * size + size);
-        m->ghost_box = malloc((size_t)g->n_ghost * size + size);
-        m->has = calloc(local_words, 8);
-        m->next_has = calloc(local_words, 8);
-        m->ghost_has = calloc(ghost_words, 8);
-        if (!m->inbox || !m->next_inbox || !m->ghost_box || !m->has || !m->next_has || !m->ghost_has)
+    size_t n_slots = (size_t)g->n_local + g->n_ghost, words = bitmap_words(n_slots) + 1;
+    if (m->combining) {
+        m->box = malloc(n_slots * m->size + m->size);
+        m->next_box = malloc(n_slots * m->size + m->size);
+        m->has = calloc(words, 8);
+        m->next_has = calloc(words, 8);
+        if (!m->box || !m->next_box || !m->has || !m->next_has)
             return RV_ENOMEM;
+        if (m->kind != RV_COMBINE_CUSTOM) {
+            fill_identity(m->box, n_slots, m->kind);
+            fill_identity(m->next_box, n_slots, m->kind);
+        }
     } else {
         m->next_remote = calloc((size_t)P, sizeof *m->next_remote);
         m->list_offsets = calloc((size_t)g->n_local + 1, sizeof *m->list_offsets);
@@ -53,12 +66,10 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, size_t size,
 void rv__messages_destroy(rv__messages *m)
 {
     const int P = m->graph ? m->graph->session->size : 0;
-    free(m->inbox);
-    free(m->next_inbox);
-    free(m->ghost_box);
+    free(m->box);
+    free(m->next_box);
     free(m->has);
     free(m->next_has);
-    free(m->ghost_has);
     rv__buffer_destroy(&m->next_local);
     for (int r = 0; m->next_remote && r < P; r++)
         rv__buffer_destroy(&m->next_remote[r]);
@@ -75,17 +86,62 @@ void rv__messages_destroy(rv__messages *m)
     *m = (rv__messages){0};
 }
 
-/* Folds a message into a combining box with its presence bit. */
-static inline void fold(rv__messages *m, unsigned char *box, uint64_t *bits, uint32_t i, const void *message)
+/* Folds @p message into cell @p s of the next box with a built-in combiner. Inlined
+ * with a constant @p kind, this is one load, one operation and one store. */
+static inline __attribute__((always_inline)) void fold_builtin(rv__messages *m, rv_combiner kind, uint32_t s,
+                                                               const void *message)
 {
-    unsigned char *slot = box + (size_t)i * m->size;
-    uint64_t bit = UINT64_C(1) << (i & 63);
-    if (bits[i >> 6] & bit) {
-        m->combine(slot, message, m->user);
+    unsigned char *cell = m->next_box + (size_t)s * 8;
+    if (kind <= RV_COMBINE_MAX_DOUBLE) {
+        double a, x;
+        memcpy(&a, cell, 8);
+        memcpy(&x, message, 8);
+        a = kind == RV_COMBINE_SUM_DOUBLE ? a + x : kind == RV_COMBINE_MIN_DOUBLE ? (x < a ? x : a) : (x > a ? x : a);
+        memcpy(cell, &a, 8);
     } else {
-        memcpy(slot, message, m->size);
-        bits[i >> 6] |= bit;
+        int64_t a, x;
+        memcpy(&a, cell, 8);
+        memcpy(&x, message, 8);
+        /* Sums wrap like the two's-complement hardware; the cast avoids signed overflow. */
+        a = kind == RV_COMBINE_SUM_INT64 ? (int64_t)((uint64_t)a + (uint64_t)x)
+          : kind == RV_COMBINE_MIN_INT64 ? (x < a ? x : a) : (x > a ? x : a);
+        memcpy(cell, &a, 8);
     }
+    m->next_has[s >> 6] |= UINT64_C(1) << (s & 63);
+}
+
+/* Folds with the program's own combiner: the first message is copied in. */
+static void fold_custom(rv__messages *m, uint32_t s, const void *message)
+{
+    unsigned char *cell = m->next_box + (size_t)s * m->size;
+    uint64_t bit = UINT64_C(1) << (s & 63);
+    if (m->next_has[s >> 6] & bit) {
+        m->combine(cell, message, m->user);
+    } else {
+        memcpy(cell, message, m->size);
+        m->next_has[s >> 6] |= bit;
+    }
+}
+
+static void fold(rv__messages *m, uint32_t s, const void *message)
+{
+    switch (m->kind) {
+    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m, RV_COMBINE_SUM_DOUBLE, s, message); break;
+    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m, RV_COMBINE_MIN_DOUBLE, s, message); break;
+    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m, RV_COMBINE_MAX_DOUBLE, s, message); break;
+    case RV_COMBINE_SUM_INT64: fold_builtin(m, RV_COMBINE_SUM_INT64, s, message); break;
+    case RV_COMBINE_MIN_INT64: fold_builtin(m, RV_COMBINE_MIN_INT64, s, message); break;
+    case RV_COMBINE_MAX_INT64: fold_builtin(m, RV_COMBINE_MAX_INT64, s, message); break;
+    default: fold_custom(m, s, message); break;
+    }
+}
+
+/* The loop of rv__messages_send_many() for one built-in combiner. */
+static inline __attribute__((always_inline)) void fold_run(rv__messages *m, rv_combiner kind, const uint32_t *slots,
+                                                           size_t n, const void *message)
+{
+    for (size_t i = 0; i < n; i++)
+        fold_builtin(m, kind, slots[i], message);
 }
 
 /* Appends one (key, payload) record to a list buffer. */
@@ -118,11 +174,8 @@ void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
 {
     const rv_graph *g = m->graph;
     m->sent++;
-    if (m->combine) {
-        if (slot < g->n_local)
-            fold(m, m->next_inbox, m->next_has, slot, message);
-        else
-            fold(m, m->ghost_box, m->ghost_has, slot - g->n_local, message);
+    if (m->combining) {
+        fold(m, slot, message);
         return;
     }
     if (slot < g->n_local) {
@@ -131,6 +184,24 @@ void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
         uint32_t k = slot - g->n_local;
         append_record(m, &m->next_remote[ghost_owner(g, k)], &g->ghost_remote[k], 4, message);
     }
+}
+
+void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, const void *message)
+{
+    /* The combiner is chosen once per call, so each kind gets a tight loop. */
+    switch (m->kind) {
+    case RV_COMBINE_SUM_DOUBLE: fold_run(m, RV_COMBINE_SUM_DOUBLE, slots, n, message); break;
+    case RV_COMBINE_MIN_DOUBLE: fold_run(m, RV_COMBINE_MIN_DOUBLE, slots, n, message); break;
+    case RV_COMBINE_MAX_DOUBLE: fold_run(m, RV_COMBINE_MAX_DOUBLE, slots, n, message); break;
+    case RV_COMBINE_SUM_INT64: fold_run(m, RV_COMBINE_SUM_INT64, slots, n, message); break;
+    case RV_COMBINE_MIN_INT64: fold_run(m, RV_COMBINE_MIN_INT64, slots, n, message); break;
+    case RV_COMBINE_MAX_INT64: fold_run(m, RV_COMBINE_MAX_INT64, slots, n, message); break;
+    default:
+        for (size_t i = 0; i < n; i++)
+            rv__messages_send_slot(m, slots[i], message);
+        return;
+    }
+    m->sent += n;
 }
 
 void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message)
@@ -156,9 +227,11 @@ static uint64_t section_bytes(const rv__messages *m, int r, uint64_t *n_indexed)
 {
     const rv_graph *g = m->graph;
     uint64_t n = 0;
-    if (m->combine) {
-        for (uint32_t k = g->ghost_rank_start[r]; k < g->ghost_rank_start[r + 1]; k++)
-            n += m->ghost_has[k >> 6] >> (k & 63) & 1;
+    if (m->combining) {
+        for (uint32_t k = g->ghost_rank_start[r]; k < g->ghost_rank_start[r + 1]; k++) {
+            uint32_t s = g->n_local + k;
+            n += m->next_has[s >> 6] >> (s & 63) & 1;
+        }
     } else {
         n = m->next_remote[r].size / (4 + m->size);
     }
@@ -173,12 +246,13 @@ static void pack_section(rv__messages *m, int r, uint64_t n_indexed, unsigned ch
     section_header h = {.n_indexed = n_indexed, .n_by_id = m->by_id[r].size / (8 + m->size)};
     memcpy(out, &h, sizeof h);
     out += sizeof h;
-    if (m->combine) {
+    if (m->combining) {
         for (uint32_t k = g->ghost_rank_start[r]; k < g->ghost_rank_start[r + 1]; k++) {
-            if (!(m->ghost_has[k >> 6] >> (k & 63) & 1))
+            uint32_t s = g->n_local + k;
+            if (!(m->next_has[s >> 6] >> (s & 63) & 1))
                 continue;
             memcpy(out, &g->ghost_remote[k], 4);
-            memcpy(out + 4, m->ghost_box + (size_t)k * m->size, m->size);
+            memcpy(out + 4, m->next_box + (size_t)s * m->size, m->size);
             out += 4 + m->size;
         }
     } else if (m->next_remote[r].size) {
@@ -194,8 +268,8 @@ static void pack_section(rv__messages *m, int r, uint64_t n_indexed, unsigned ch
 /* Delivers one received message to local vertex @p v. */
 static void deliver(rv__messages *m, uint32_t v, const void *message)
 {
-    if (m->combine)
-        fold(m, m->next_inbox, m->next_has, v, message);
+    if (m->combining)
+        fold(m, v, message);
     else
         append_record(m, &m->next_local, &v, 4, message);
 }
@@ -287,8 +361,6 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent, 
     }
     if (m->status == RV_ENOMEM)
         memset(m->send_bytes, 0, (size_t)P * sizeof *m->send_bytes);
-    if (m->combine)
-        memset(m->ghost_has, 0, (bitmap_words(g->n_ghost) + 1) * 8);
     *bytes_sent = 0;
     for (int r = 0; r < P; r++)
         if (r != s->rank)
@@ -301,17 +373,23 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent, 
 
     /* The next inbox becomes the current one. */
     uint64_t receivers = 0;
-    if (m->combine) {
-        unsigned char *t = m->inbox;
-        m->inbox = m->next_inbox;
-        m->next_inbox = t;
+    if (m->combining) {
+        unsigned char *t = m->box;
+        m->box = m->next_box;
+        m->next_box = t;
         uint64_t *b = m->has;
         m->has = m->next_has;
         m->next_has = b;
-        size_t words = bitmap_words(g->n_local) + 1;
+        size_t n_slots = (size_t)g->n_local + g->n_ghost, words = bitmap_words(n_slots) + 1;
+        /* The box read this superstep becomes next superstep's: empty it. */
         memset(m->next_has, 0, words * 8);
-        for (size_t w = 0; w < words; w++)
+        if (m->kind != RV_COMBINE_CUSTOM)
+            fill_identity(m->next_box, n_slots, m->kind);
+        /* Only local vertices receive; the ghost cells were packed and sent. */
+        for (size_t w = 0; w < (size_t)g->n_local / 64; w++)
             receivers += (uint64_t)__builtin_popcountll(m->has[w]);
+        for (uint32_t v = g->n_local / 64 * 64; v < g->n_local; v++)
+            receivers += m->has[v >> 6] >> (v & 63) & 1;
     } else {
         if (build_list_inbox(m) != RV_OK)
             fail(m, RV_ENOMEM);
@@ -328,9 +406,9 @@ uint64_t rv__messages_bytes(const rv__messages *m)
 {
     const rv_graph *g = m->graph;
     uint64_t bytes = m->send.capacity + m->recv.capacity;
-    if (m->combine)
-        bytes += 2 * (uint64_t)g->n_local * m->size + (uint64_t)g->n_ghost * m->size +
-                 (2 * bitmap_words(g->n_local) + bitmap_words(g->n_ghost)) * 8;
+    uint64_t n_slots = (uint64_t)g->n_local + g->n_ghost;
+    if (m->combining)
+        bytes += 2 * n_slots * m->size + 2 * bitmap_words(n_slots) * 8;
     else
         bytes += ((uint64_t)g->n_local + 1) * 8 + m->list_payloads.capacity + m->next_local.capacity;
     return bytes;

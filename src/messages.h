@@ -22,16 +22,20 @@
 typedef struct rv__messages {
     const rv_graph *graph;
     size_t size; /* bytes per message */
+    rv_combiner kind; /* a built-in combiner, or RV_COMBINE_CUSTOM */
     void (*combine)(void *accumulator, const void *message, void *user);
     void *user;
+    bool combining; /* kind is built in, or combine is set */
     int status;  /* first local error while sending or delivering (RV_OK if none) */
     uint64_t sent; /* messages sent this superstep, before combining */
 
-    /* Combiner mode. */
-    unsigned char *inbox, *next_inbox; /* [n_local * size] */
-    uint64_t *has, *next_has;          /* bitmaps over local vertices */
-    unsigned char *ghost_box;          /* [n_ghost * size] */
-    uint64_t *ghost_has;               /* bitmap over ghosts */
+    /* Combining mode. A box holds one message per slot, local vertices first and
+     * ghosts after them, so a send is one indexed fold whatever the target. The
+     * current box is read by compute(); the next box collects this superstep's
+     * sends. With a built-in combiner every cell starts at the operation's identity,
+     * so a fold needs no test; the presence bits still tell who got a message. */
+    unsigned char *box, *next_box; /* [(n_local + n_ghost) * size] */
+    uint64_t *has, *next_has;      /* bitmaps over all slots */
 
     /* List mode: (index, payload) records for the next superstep, and the current inbox. */
     rv__buffer next_local;       /* records addressed to local vertices */
@@ -47,12 +51,15 @@ typedef struct rv__messages {
     uint64_t *send_bytes, *recv_bytes; /* [P] */
 } rv__messages;
 
-int rv__messages_init(rv__messages *m, const rv_graph *graph, size_t message_size,
-                      void (*combine)(void *, const void *, void *), void *user);
+/* Prepares the store for @p program's messages on @p graph. */
+int rv__messages_init(rv__messages *m, const rv_graph *graph, const rv_program *program);
 void rv__messages_destroy(rv__messages *m);
 
 /* Sends to a slot (a local vertex or a ghost). */
 void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message);
+/* Sends one message to each of @p n slots: the loop behind rv_send_all(), with the
+ * combiner chosen once rather than per edge. */
+void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, const void *message);
 /* Sends to any vertex by id. */
 void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message);
 
@@ -64,10 +71,10 @@ int rv__messages_exchange(rv__messages *m, rv_session *session, uint64_t *bytes_
 /* The messages for local vertex @p v in the current inbox. */
 static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const void **messages)
 {
-    if (m->combine) {
+    if (m->combining) {
         if (!(m->has[v >> 6] >> (v & 63) & 1))
             return 0;
-        *messages = m->inbox + (size_t)v * m->size;
+        *messages = m->box + (size_t)v * m->size;
         return 1;
     }
     uint64_t begin = m->list_offsets[v], end = m->list_offsets[v + 1];

@@ -175,6 +175,19 @@ typedef struct rv_aggregator_spec {
     rv_aggregator_kind kind;
 } rv_aggregator_spec;
 
+/** Combiners the engine applies itself, without a function call per message: the
+ *  fast path for the common cases. Each needs message_size == 8 (a double or an
+ *  int64_t). */
+typedef enum {
+    RV_COMBINE_CUSTOM = 0, /**< use rv_program.combine (or no combiner when it is NULL) */
+    RV_COMBINE_SUM_DOUBLE,
+    RV_COMBINE_MIN_DOUBLE,
+    RV_COMBINE_MAX_DOUBLE,
+    RV_COMBINE_SUM_INT64,
+    RV_COMBINE_MIN_INT64,
+    RV_COMBINE_MAX_INT64
+} rv_combiner;
+
 /** A vertex program. Zero-initialise, then fill in. */
 typedef struct rv_program {
     /** Must be RV_API_VERSION. */
@@ -203,6 +216,8 @@ typedef struct rv_program {
     /** Optional combiner: folds @p message into @p accumulator. Must be commutative and
      *  associative: the engine combines on the sender and on the receiver in any order. */
     void (*combine)(void *accumulator, const void *message, void *user);
+    /** A built-in combiner instead of @c combine (which is then ignored). */
+    rv_combiner combiner;
     /** Optional master hook, run on every rank after each superstep's exchange, with
      *  the same inputs on every rank. Return false to stop the run. */
     bool (*master)(rv_master *master, void *user);

@@ -1,0 +1,331 @@
+/* test_messages.c — unit tests of messages, combiners, aggregators and the superstep loop, through small vertex programs (singleton MPI). */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+
+static rv_session *session;
+static char tmpdir[] = "/tmp/rv-test-messages-XXXXXX";
+static rv_graph *graph; /* 1->2, 1->3, 2->3, 3->1, 4 isolated */
+
+/* ---- A program that records every message it receives (list mode) ---------- */
+
+typedef struct inbox_value {
+    int64_t sum;      /* sum of message payloads received */
+    int64_t count;    /* number of messages received */
+} inbox_value;
+
+static void inbox_init(rv_context *ctx, void *value, void *user)
+{
+    (void)ctx;
+    (void)user;
+    memset(value, 0, sizeof(inbox_value));
+}
+
+/* Superstep 0: every vertex sends its id along each edge, and 1000 + id to vertex 4
+ * by id. Superstep 1: record. */
+static void inbox_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    (void)user;
+    inbox_value *v = value;
+    if (rv_superstep(ctx) == 0) {
+        int64_t id = (int64_t)rv_vertex_id(ctx);
+        rv_send_all(ctx, &id);
+        int64_t far = 1000 + id;
+        rv_send(ctx, 4, &far);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            v->sum += ((const int64_t *)messages)[i];
+        v->count += (int64_t)n;
+    }
+    rv_vote_to_halt(ctx);
+}
+
+static void sum_combine(void *acc, const void *msg, void *user)
+{
+    (void)user;
+    *(int64_t *)acc += *(const int64_t *)msg;
+}
+
+static size_t inbox_format(const void *value, char *buffer, size_t capacity, void *user)
+{
+    (void)user;
+    const inbox_value *v = value;
+    return (size_t)snprintf(buffer, capacity, "%lld/%lld", (long long)v->sum, (long long)v->count);
+}
+
+static rv_program inbox_program(bool with_combiner)
+{
+    return (rv_program){
+        .api_version = RV_API_VERSION, .name = "inbox",
+        .value_size = sizeof(inbox_value), .message_size = sizeof(int64_t),
+        .init = inbox_init, .compute = inbox_compute, .format = inbox_format,
+        .combine = with_combiner ? sum_combine : NULL,
+    };
+}
+
+typedef struct expectation {
+    uint64_t id;
+    int64_t sum, count;
+} expectation;
+
+static void check_value(rv_id id, const void *value, void *arg)
+{
+    const expectation *e = arg;
+    const inbox_value *v = value;
+    for (; e->id; e++)
+        if (e->id == id) {
+            CU_ASSERT_EQUAL(v->sum, e->sum);
+            CU_ASSERT_EQUAL(v->count, e->count);
+            return;
+        }
+    CU_FAIL("unexpected vertex");
+}
+
+static void test_list_mode_delivers_every_message(void)
+{
+    rv_program p = inbox_program(false);
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    rv_run_stats stats;
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+    CU_ASSERT_EQUAL(stats.supersteps, 2);
+    CU_ASSERT_EQUAL(stats.messages_sent, 4 + 4); /* four edges, four by-id sends */
+    /* In-neighbours: 1<-3, 2<-1, 3<-1,2; vertex 4 gets 1001..1004. */
+    expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 2}, {4, 1001 + 1002 + 1003 + 1004, 4}, {0, 0, 0}};
+    rv_job_foreach_local(job, check_value, e);
+    rv_job_free(&job);
+}
+
+static void test_combiner_folds_to_one_message(void)
+{
+    rv_program p = inbox_program(true);
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_OK);
+    /* Same sums, but each receiver sees a single combined message. */
+    expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 1}, {4, 1001 + 1002 + 1003 + 1004, 1}, {0, 0, 0}};
+    rv_job_foreach_local(job, check_value, e);
+    rv_job_free(&job);
+}
+
+static void test_builtin_combiner_folds_to_one_message(void)
+{
+    rv_program p = inbox_program(false);
+    p.combiner = RV_COMBINE_SUM_INT64;
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_OK);
+    expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 1}, {4, 1001 + 1002 + 1003 + 1004, 1}, {0, 0, 0}};
+    rv_job_foreach_local(job, check_value, e);
+    rv_job_free(&job);
+    /* Built-in combiners work on 8-byte messages only. */
+    p.message_size = 4;
+    CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
+}
+
+/* ---- Aggregators, the master hook and limits --------------------------------- */
+
+static const rv_aggregator_spec counting_aggregators[] = {
+    {"sum", RV_AGG_SUM_INT64}, {"min", RV_AGG_MIN_DOUBLE}, {"max", RV_AGG_MAX_INT64},
+};
+
+typedef struct counting_state {
+    int64_t seen_sum[8];
+    double seen_min[8];
+    bool seen[8]; /* whether a vertex of this rank ran in that superstep */
+    int stop_after;
+} counting_state;
+
+static void counting_init(rv_context *ctx, void *value, void *user)
+{
+    (void)ctx;
+    (void)user;
+    *(int64_t *)value = 0;
+}
+
+/* Never halts: the run only ends through the master hook or the superstep limit. */
+static void counting_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    (void)messages;
+    (void)n;
+    counting_state *st = user;
+    uint64_t step = rv_superstep(ctx);
+    if (step < 8) {
+        st->seen_sum[step] = rv_aggregated_int64(ctx, 0);
+        st->seen_min[step] = rv_aggregated_double(ctx, 1);
+        st->seen[step] = true;
+    }
+    rv_aggregate_int64(ctx, 0, (int64_t)rv_vertex_id(ctx));
+    rv_aggregate_double(ctx, 1, (double)rv_vertex_id(ctx) + (double)step);
+    rv_aggregate_int64(ctx, 2, (int64_t)rv_vertex_id(ctx));
+    *(int64_t *)value += 1;
+}
+
+static bool counting_master(rv_master *master, void *user)
+{
+    counting_state *st = user;
+    CU_ASSERT_EQUAL(rv_master_aggregated_int64(master, 0), 1 + 2 + 3 + 4);
+    CU_ASSERT_EQUAL(rv_master_aggregated_int64(master, 2), 4);
+    if (rv_master_superstep(master) == 1)
+        rv_master_set_int64(master, 0, -5); /* vertices read this in superstep 2 */
+    return (int)rv_master_superstep(master) + 1 < st->stop_after;
+}
+
+static size_t int_format(const void *value, char *buffer, size_t capacity, void *user)
+{
+    (void)user;
+    return rv_format_int64(*(const int64_t *)value, buffer, capacity);
+}
+
+static rv_program counting_program(counting_state *st, bool with_master)
+{
+    return (rv_program){
+        .api_version = RV_API_VERSION, .name = "counting",
+        .value_size = sizeof(int64_t), .message_size = sizeof(int64_t),
+        .init = counting_init, .compute = counting_compute, .format = int_format,
+        .master = with_master ? counting_master : NULL,
+        .aggregators = counting_aggregators, .n_aggregators = 3, .user = st,
+    };
+}
+
+static void test_aggregators_are_visible_next_superstep(void)
+{
+    counting_state st = {.stop_after = 4};
+    rv_program p = counting_program(&st, true);
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    rv_run_stats stats;
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+    CU_ASSERT_EQUAL(stats.supersteps, 4); /* the master stopped it */
+    /* Under mpirun a rank may own no vertex; it then has nothing to check. */
+    if (st.seen[0]) {
+        CU_ASSERT_EQUAL(st.seen_sum[0], 0); /* identity at superstep 0 */
+        CU_ASSERT(isinf(st.seen_min[0]) && st.seen_min[0] > 0);
+        CU_ASSERT_EQUAL(st.seen_sum[1], 10);
+        CU_ASSERT_EQUAL(st.seen_min[1], 1.0);
+        CU_ASSERT_EQUAL(st.seen_sum[2], -5); /* the master's override */
+        CU_ASSERT_EQUAL(st.seen_min[2], 2.0);
+        CU_ASSERT_EQUAL(st.seen_sum[3], 10);
+    }
+    rv_job_free(&job);
+}
+
+static void test_superstep_limit_and_resume(void)
+{
+    counting_state st = {0};
+    rv_program p = counting_program(&st, false);
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    rv_run_options o = {.max_supersteps = 3};
+    rv_run_stats stats;
+    CU_ASSERT_EQUAL(rv_job_run(job, &o, &stats), RV_OK);
+    CU_ASSERT_EQUAL(stats.supersteps, 3);
+    /* A second run continues where the first stopped. */
+    o.max_supersteps = 2;
+    CU_ASSERT_EQUAL(rv_job_run(job, &o, &stats), RV_OK);
+    CU_ASSERT_EQUAL(stats.supersteps, 2);
+    if (st.seen[4])
+        CU_ASSERT_EQUAL(st.seen_sum[4], 10);
+    rv_job_free(&job);
+}
+
+/* ---- Programming errors fail the run cleanly --------------------------------- */
+
+static void send_to_missing_compute(rv_context *ctx, void *value, const void *m, size_t n, void *user)
+{
+    (void)value;
+    (void)m;
+    (void)n;
+    (void)user;
+    int64_t x = 1;
+    if (rv_vertex_id(ctx) == 1)
+        rv_send(ctx, 424242, &x);
+    rv_vote_to_halt(ctx);
+}
+
+static void send_in_init(rv_context *ctx, void *value, void *user)
+{
+    (void)user;
+    *(int64_t *)value = 0;
+    rv_send_all(ctx, value);
+}
+
+static void test_errors_fail_the_run(void)
+{
+    counting_state st = {0};
+    rv_program p = counting_program(&st, false);
+    rv_job *job = NULL;
+
+    p.compute = send_to_missing_compute;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_ENOTFOUND);
+    CU_ASSERT_PTR_NOT_NULL(strstr(rv_session_last_error(session), "424242"));
+    rv_job_free(&job);
+
+    p = counting_program(&st, false);
+    p.init = send_in_init;
+    CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
+    CU_ASSERT_PTR_NULL(job);
+
+    p = counting_program(&st, false);
+    p.api_version = RV_API_VERSION + 1;
+    CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EVERSION);
+
+    p = counting_program(&st, false);
+    p.uses_weights = true; /* the graph has none */
+    CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
+
+    p = counting_program(&st, false);
+    p.value_size = 0;
+    CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
+}
+
+int main(int argc, char **argv)
+{
+    if (!mkdtemp(tmpdir) || rv_session_open(&session, &argc, &argv) != RV_OK)
+        return 2;
+    rv_session_set_log(session, RV_LOG_ERROR, NULL, NULL);
+    /* Under mpirun only rank 0 reports, so the suite's output is not repeated. */
+    if (rv_session_rank(session) != 0 && !freopen("/dev/null", "w", stdout))
+        return 2;
+    char edges[256], vertices[256];
+    snprintf(edges, sizeof edges, "%s/g.e", tmpdir);
+    snprintf(vertices, sizeof vertices, "%s/g.v", tmpdir);
+    FILE *f = fopen(edges, "w");
+    fputs("1 2\n1 3\n2 3\n3 1\n", f);
+    fclose(f);
+    f = fopen(vertices, "w");
+    fputs("1\n2\n3\n4\n", f);
+    fclose(f);
+    rv_load_options o = {.edge_file = edges, .vertex_file = vertices, .weight_column = -1};
+    if (rv_graph_load(session, &o, &graph) != RV_OK)
+        return 2;
+
+    CU_initialize_registry();
+    CU_pSuite suite = CU_add_suite("messages", NULL, NULL);
+    CU_add_test(suite, "list mode delivers every message", test_list_mode_delivers_every_message);
+    CU_add_test(suite, "combiner folds to one message", test_combiner_folds_to_one_message);
+    CU_add_test(suite, "built-in combiner folds to one message", test_builtin_combiner_folds_to_one_message);
+    CU_add_test(suite, "aggregators visible next superstep", test_aggregators_are_visible_next_superstep);
+    CU_add_test(suite, "superstep limit and continuing", test_superstep_limit_and_resume);
+    CU_add_test(suite, "programming errors fail the run", test_errors_fail_the_run);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failures = CU_get_number_of_failures();
+    CU_cleanup_registry();
+    /* Every rank's failures count: the exit status is the job's. */
+    int failed = failures != 0, any_failed = failed;
+    MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    failures = (unsigned)any_failed;
+    rv_graph_free(&graph);
+    rv_session_close(&session);
+    char command[300];
+    snprintf(command, sizeof command, "rm -rf %s", tmpdir);
+    if (system(command) != 0)
+        return 2;
+    return failures ? 1 : 0;
+}
