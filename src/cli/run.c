@@ -1,0 +1,198 @@
+/* run.c — `rivulet run`: parse, resolve the input and the parameters, configure the
+ * program, then open the session, load, run, write and report. Everything that can be
+ * refused without MPI is refused before the session opens, so a typo costs no MPI
+ * start-up and every rank fails the same way without talking to the others. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime() */
+
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Wall-clock seconds from an arbitrary origin, for the phase timings. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The library's log lines, in the library's own default format. The CLI must install
+ * a sink to change the level at all; any rank may log, so each line names its rank. */
+static void log_sink(rv_log_level level, int rank, const char *line, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "rivulet[%d] %s: %s\n", rank, level == RV_LOG_WARN ? "warning" : rv__cli_log_level_name(level),
+            line);
+}
+
+static void print_algorithm_help(FILE *out, const rv_algorithm *algorithm)
+{
+    fprintf(out, "usage: rivulet run %s INPUT [OPTIONS] [%s OPTIONS]\n\n", algorithm->name, algorithm->name);
+    rv__cli_list_print_algorithm(out, algorithm);
+    fprintf(out, "\nThe run options (--output, --stats, ...) are listed by 'rivulet run --help'.\n");
+}
+
+/* The collective part: session, load, job, output, report. Returns the exit code. On
+ * every error path each rank releases the same objects in the same order, because
+ * every collective call returned the same status everywhere. */
+static int execute(const rv__cli_run_args *args, const rv__cli_input *input, const rv_program *program,
+                   int *argc, char ***argv)
+{
+    rv_session *session = NULL;
+    int status = rv_session_open(&session, argc, argv);
+    if (status != RV_OK) {
+        /* Without a session there is no rank to ask; fall back to the launcher's. */
+        rv__cli_error(rv__cli_is_launch_root(), "cannot open the MPI session: %s", rv_strerror(status));
+        return RV__CLI_EXIT_RUNTIME;
+    }
+    const bool root = rv_session_rank(session) == 0;
+    const int ranks = rv_session_size(session);
+    rv_session_set_log(session, args->log_level, log_sink, NULL);
+
+    int exit_code = RV__CLI_EXIT_OK;
+    rv_graph *graph = NULL;
+    rv_job *job = NULL;
+    uint64_t *peak_per_rank = NULL;
+    rv__cli_superstep_log log = {.print_progress = root && !args->quiet};
+    rv__cli_run_report report = {
+        .algorithm = args->algorithm->name,
+        .input = args->input,
+        .ranks = ranks,
+    };
+    const rv_run_options run_options = {
+        .max_supersteps = args->max_supersteps,
+        .on_superstep = rv__cli_report_superstep,
+        .arg = &log,
+    };
+    double t_loaded = 0.0, t_computed = 0.0, t_written = 0.0;
+
+    const double t_start = now_seconds();
+    status = rv_graph_load(session, &input->load, &graph);
+    if (status != RV_OK)
+        goto done;
+    t_loaded = now_seconds();
+
+    status = rv_job_new(graph, program, &job);
+    if (status != RV_OK)
+        goto done;
+    status = rv_job_run(job, &run_options, &report.run);
+    if (status != RV_OK)
+        goto done;
+    t_computed = now_seconds();
+
+    status = rv_job_write(job, args->output);
+    if (status != RV_OK)
+        goto done;
+    t_written = now_seconds();
+
+    /* Only rank 0 receives the per-rank peaks. If this allocation fails the summary
+     * simply goes without them: a NULL array is allowed, and no rank waits on it. */
+    if (root)
+        peak_per_rank = calloc((size_t)ranks, sizeof *peak_per_rank);
+    report.have_memory = rv_session_memory(session, &report.memory, peak_per_rank) == RV_OK;
+    report.peak_rss_bytes_per_rank = peak_per_rank;
+
+    if (!root)
+        goto done;
+    report.vertices = rv_graph_n_vertices(graph);
+    report.edges = rv_graph_n_edges(graph);
+    rv_graph_load_stats(graph, &report.load);
+    report.load_seconds = t_loaded - t_start;
+    report.compute_seconds = t_computed - t_loaded;
+    report.output_seconds = t_written - t_computed;
+    report.total_seconds = t_written - t_start;
+    if (!args->quiet)
+        rv__cli_report_summary(stderr, &report);
+    if (log.incomplete)
+        fprintf(stderr, "rivulet: warning: out of memory; the superstep log is incomplete\n");
+    if (args->stats_path != NULL) {
+        char reason[1024];
+        /* Only rank 0 writes the file, so only rank 0 can fail here and exit 1; the
+         * other ranks have finished their work and exit 0, and mpirun reports the 1. */
+        if (rv__cli_report_write_stats(args->stats_path, &report, &log, reason, sizeof reason) != RV_OK) {
+            rv__cli_error(true, "%s", reason);
+            exit_code = RV__CLI_EXIT_RUNTIME;
+        }
+    }
+
+done:
+    if (status != RV_OK) {
+        /* The failed call was collective, so every rank has the same status and text;
+         * rank 0 says it once. */
+        const char *detail = rv_session_last_error(session);
+        rv__cli_error(root, "%s", detail != NULL && detail[0] != '\0' ? detail : rv_strerror(status));
+        exit_code = RV__CLI_EXIT_RUNTIME;
+    }
+    rv_job_free(&job);
+    rv_graph_free(&graph);
+    rv_session_close(&session);
+    free(peak_per_rank);
+    rv__cli_superstep_log_destroy(&log);
+    return exit_code;
+}
+
+int rv__cli_run(int *argc, char ***argv, int first)
+{
+    /* Before the session, every rank parses the same argv and reads the same files, so
+     * all reach the same verdict; rv__cli_fail_early() makes one of them say it. */
+    const bool speak = rv__cli_is_launch_root();
+    char error[1024] = "";
+    rv__cli_run_args args;
+    int status = rv__cli_args_parse(*argc, *argv, first, &args, error, sizeof error);
+    if (status != RV_OK)
+        return rv__cli_fail_early(argc, argv, status == RV_EINVAL ? RV__CLI_EXIT_USAGE : RV__CLI_EXIT_RUNTIME,
+                                  "%s", error);
+    if (args.help) {
+        if (speak) {
+            if (args.algorithm != NULL)
+                print_algorithm_help(stdout, args.algorithm);
+            else
+                rv__cli_args_print_help(stdout);
+        }
+        rv__cli_args_destroy(&args);
+        return RV__CLI_EXIT_OK;
+    }
+
+    int exit_code = RV__CLI_EXIT_OK;
+    rv__cli_input input = {0};
+    rv_program program = {0};
+    bool configured = false;
+    const rv_algorithm *algorithm = args.algorithm;
+
+    /* A dataset that cannot be read is a runtime error (exit 1); a parameter that is
+     * missing or refused by the algorithm is a usage error (exit 2). */
+    status = rv__cli_input_resolve(&args, &input, error, sizeof error);
+    if (status != RV_OK) {
+        exit_code = rv__cli_fail_early(argc, argv, RV__CLI_EXIT_RUNTIME, "%s", error);
+        goto done;
+    }
+    status = rv_params_finish(args.params, error, sizeof error);
+    if (status != RV_OK) {
+        exit_code = rv__cli_fail_early(argc, argv, RV__CLI_EXIT_USAGE, "%s (see 'rivulet run %s --help')", error,
+                                       algorithm->name);
+        goto done;
+    }
+    /* configure() needs only the parameters, so it runs before the load: a value the
+     * algorithm refuses should not cost a graph load first. */
+    error[0] = '\0';
+    status = algorithm->configure(args.params, &program, error, sizeof error);
+    if (status != RV_OK) {
+        exit_code = rv__cli_fail_early(argc, argv, status == RV_EINVAL ? RV__CLI_EXIT_USAGE : RV__CLI_EXIT_RUNTIME,
+                                       "%s", error[0] != '\0' ? error : rv_strerror(status));
+        goto done;
+    }
+    configured = true;
+
+    exit_code = execute(&args, &input, &program, argc, argv);
+
+done:
+    /* configure() ran before the session opened, so its release comes after the
+     * session closed: the program outlived every job that used it. */
+    if (configured && algorithm->release != NULL)
+        algorithm->release(&program);
+    rv__cli_input_destroy(&input);
+    rv__cli_args_destroy(&args);
+    return exit_code;
+}
