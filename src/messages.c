@@ -14,7 +14,6 @@ typedef struct section_header {
     uint64_t n_by_id;   /* (uint64 id, payload) records */
 } section_header;
 
-static size_t bitmap_words(uint64_t n) { return (size_t)(n + 63) / 64; }
 
 static void fail(rv__messages *m, int status)
 {
@@ -42,12 +41,12 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
     m->recv_bytes = calloc((size_t)P, sizeof *m->recv_bytes);
     if (!m->by_id || !m->send_bytes || !m->recv_bytes)
         return RV_ENOMEM;
-    size_t n_slots = (size_t)g->n_local + g->n_ghost, words = bitmap_words(n_slots) + 1;
+    size_t n_slots = (size_t)g->n_local + g->n_ghost;
     if (m->combining) {
         m->box = malloc(n_slots * m->size + m->size);
         m->next_box = malloc(n_slots * m->size + m->size);
-        m->has = calloc(words, 8);
-        m->next_has = calloc(words, 8);
+        m->has = calloc(n_slots + 1, 1);
+        m->next_has = calloc(n_slots + 1, 1);
         if (!m->box || !m->next_box || !m->has || !m->next_has)
             return RV_ENOMEM;
         if (m->kind != RV_COMBINE_CUSTOM) {
@@ -86,12 +85,13 @@ void rv__messages_destroy(rv__messages *m)
     *m = (rv__messages){0};
 }
 
-/* Folds @p message into cell @p s of the next box with a built-in combiner. Inlined
- * with a constant @p kind, this is one load, one operation and one store. */
-static inline __attribute__((always_inline)) void fold_builtin(rv__messages *m, rv_combiner kind, uint32_t s,
-                                                               const void *message)
+/* Folds @p message into cell @p s of @p box with a built-in combiner and marks the
+ * slot. Inlined with a constant @p kind, this is one load, one operation and two
+ * stores. */
+static inline __attribute__((always_inline)) void fold_builtin(unsigned char *restrict box, uint8_t *restrict has,
+                                                               rv_combiner kind, uint32_t s, const void *message)
 {
-    unsigned char *cell = m->next_box + (size_t)s * 8;
+    unsigned char *cell = box + (size_t)s * 8;
     if (kind <= RV_COMBINE_MAX_DOUBLE) {
         double a, x;
         memcpy(&a, cell, 8);
@@ -107,31 +107,30 @@ static inline __attribute__((always_inline)) void fold_builtin(rv__messages *m, 
           : kind == RV_COMBINE_MIN_INT64 ? (x < a ? x : a) : (x > a ? x : a);
         memcpy(cell, &a, 8);
     }
-    m->next_has[s >> 6] |= UINT64_C(1) << (s & 63);
+    has[s] = 1;
 }
 
 /* Folds with the program's own combiner: the first message is copied in. */
 static void fold_custom(rv__messages *m, uint32_t s, const void *message)
 {
     unsigned char *cell = m->next_box + (size_t)s * m->size;
-    uint64_t bit = UINT64_C(1) << (s & 63);
-    if (m->next_has[s >> 6] & bit) {
+    if (m->next_has[s]) {
         m->combine(cell, message, m->user);
     } else {
         memcpy(cell, message, m->size);
-        m->next_has[s >> 6] |= bit;
+        m->next_has[s] = 1;
     }
 }
 
 static void fold(rv__messages *m, uint32_t s, const void *message)
 {
     switch (m->kind) {
-    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m, RV_COMBINE_SUM_DOUBLE, s, message); break;
-    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m, RV_COMBINE_MIN_DOUBLE, s, message); break;
-    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m, RV_COMBINE_MAX_DOUBLE, s, message); break;
-    case RV_COMBINE_SUM_INT64: fold_builtin(m, RV_COMBINE_SUM_INT64, s, message); break;
-    case RV_COMBINE_MIN_INT64: fold_builtin(m, RV_COMBINE_MIN_INT64, s, message); break;
-    case RV_COMBINE_MAX_INT64: fold_builtin(m, RV_COMBINE_MAX_INT64, s, message); break;
+    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m->next_box, m->next_has, RV_COMBINE_SUM_DOUBLE, s, message); break;
+    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m->next_box, m->next_has, RV_COMBINE_MIN_DOUBLE, s, message); break;
+    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m->next_box, m->next_has, RV_COMBINE_MAX_DOUBLE, s, message); break;
+    case RV_COMBINE_SUM_INT64: fold_builtin(m->next_box, m->next_has, RV_COMBINE_SUM_INT64, s, message); break;
+    case RV_COMBINE_MIN_INT64: fold_builtin(m->next_box, m->next_has, RV_COMBINE_MIN_INT64, s, message); break;
+    case RV_COMBINE_MAX_INT64: fold_builtin(m->next_box, m->next_has, RV_COMBINE_MAX_INT64, s, message); break;
     default: fold_custom(m, s, message); break;
     }
 }
@@ -140,8 +139,12 @@ static void fold(rv__messages *m, uint32_t s, const void *message)
 static inline __attribute__((always_inline)) void fold_run(rv__messages *m, rv_combiner kind, const uint32_t *slots,
                                                            size_t n, const void *message)
 {
+    /* Locals, not m->...: the compiler cannot otherwise tell that the stores into
+     * the box leave the pointers in m alone, and would reload them per edge. */
+    unsigned char *restrict box = m->next_box;
+    uint8_t *restrict has = m->next_has;
     for (size_t i = 0; i < n; i++)
-        fold_builtin(m, kind, slots[i], message);
+        fold_builtin(box, has, kind, slots[i], message);
 }
 
 /* Appends one (key, payload) record to a list buffer. */
@@ -229,8 +232,7 @@ static uint64_t section_bytes(const rv__messages *m, int r, uint64_t *n_indexed)
     uint64_t n = 0;
     if (m->combining) {
         for (uint32_t k = g->ghost_rank_start[r]; k < g->ghost_rank_start[r + 1]; k++) {
-            uint32_t s = g->n_local + k;
-            n += m->next_has[s >> 6] >> (s & 63) & 1;
+            n += m->next_has[g->n_local + k];
         }
     } else {
         n = m->next_remote[r].size / (4 + m->size);
@@ -249,7 +251,7 @@ static void pack_section(rv__messages *m, int r, uint64_t n_indexed, unsigned ch
     if (m->combining) {
         for (uint32_t k = g->ghost_rank_start[r]; k < g->ghost_rank_start[r + 1]; k++) {
             uint32_t s = g->n_local + k;
-            if (!(m->next_has[s >> 6] >> (s & 63) & 1))
+            if (!m->next_has[s])
                 continue;
             memcpy(out, &g->ghost_remote[k], 4);
             memcpy(out + 4, m->next_box + (size_t)s * m->size, m->size);
@@ -377,19 +379,17 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent, 
         unsigned char *t = m->box;
         m->box = m->next_box;
         m->next_box = t;
-        uint64_t *b = m->has;
+        uint8_t *b = m->has;
         m->has = m->next_has;
         m->next_has = b;
-        size_t n_slots = (size_t)g->n_local + g->n_ghost, words = bitmap_words(n_slots) + 1;
+        size_t n_slots = (size_t)g->n_local + g->n_ghost;
         /* The box read this superstep becomes next superstep's: empty it. */
-        memset(m->next_has, 0, words * 8);
+        memset(m->next_has, 0, n_slots);
         if (m->kind != RV_COMBINE_CUSTOM)
             fill_identity(m->next_box, n_slots, m->kind);
         /* Only local vertices receive; the ghost cells were packed and sent. */
-        for (size_t w = 0; w < (size_t)g->n_local / 64; w++)
-            receivers += (uint64_t)__builtin_popcountll(m->has[w]);
-        for (uint32_t v = g->n_local / 64 * 64; v < g->n_local; v++)
-            receivers += m->has[v >> 6] >> (v & 63) & 1;
+        for (uint32_t v = 0; v < g->n_local; v++)
+            receivers += m->has[v];
     } else {
         if (build_list_inbox(m) != RV_OK)
             fail(m, RV_ENOMEM);
@@ -408,7 +408,7 @@ uint64_t rv__messages_bytes(const rv__messages *m)
     uint64_t bytes = m->send.capacity + m->recv.capacity;
     uint64_t n_slots = (uint64_t)g->n_local + g->n_ghost;
     if (m->combining)
-        bytes += 2 * n_slots * m->size + 2 * bitmap_words(n_slots) * 8;
+        bytes += 2 * n_slots * (m->size + 1);
     else
         bytes += ((uint64_t)g->n_local + 1) * 8 + m->list_payloads.capacity + m->next_local.capacity;
     return bytes;

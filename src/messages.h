@@ -33,9 +33,12 @@ typedef struct rv__messages {
      * ghosts after them, so a send is one indexed fold whatever the target. The
      * current box is read by compute(); the next box collects this superstep's
      * sends. With a built-in combiner every cell starts at the operation's identity,
-     * so a fold needs no test; the presence bits still tell who got a message. */
+     * so a fold needs no test; the presence flags still tell who got a message.
+     * They are a byte per slot rather than a bit: setting one is a plain store, not
+     * a read-modify-write of a word that other slots share, which matters for
+     * the hub vertices of skewed graphs that receive from many edges in a row. */
     unsigned char *box, *next_box; /* [(n_local + n_ghost) * size] */
-    uint64_t *has, *next_has;      /* bitmaps over all slots */
+    uint8_t *has, *next_has;       /* [n_local + n_ghost] */
 
     /* List mode: (index, payload) records for the next superstep, and the current inbox. */
     rv__buffer next_local;       /* records addressed to local vertices */
@@ -72,7 +75,7 @@ int rv__messages_exchange(rv__messages *m, rv_session *session, uint64_t *bytes_
 static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const void **messages)
 {
     if (m->combining) {
-        if (!(m->has[v >> 6] >> (v & 63) & 1))
+        if (!m->has[v])
             return 0;
         *messages = m->box + (size_t)v * m->size;
         return 1;
