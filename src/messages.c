@@ -39,7 +39,8 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
     m->by_id = calloc((size_t)P, sizeof *m->by_id);
     m->send_bytes = calloc((size_t)P, sizeof *m->send_bytes);
     m->recv_bytes = calloc((size_t)P, sizeof *m->recv_bytes);
-    if (!m->by_id || !m->send_bytes || !m->recv_bytes)
+    m->aligned_message = malloc(m->size);
+    if (!m->by_id || !m->send_bytes || !m->recv_bytes || !m->aligned_message)
         return RV_ENOMEM;
     size_t n_slots = (size_t)g->n_local + g->n_ghost;
     if (m->combining) {
@@ -82,6 +83,7 @@ void rv__messages_destroy(rv__messages *m)
     rv__buffer_destroy(&m->recv);
     free(m->send_bytes);
     free(m->recv_bytes);
+    free(m->aligned_message);
     *m = (rv__messages){0};
 }
 
@@ -267,10 +269,15 @@ static void pack_section(rv__messages *m, int r, uint64_t n_indexed, unsigned ch
     m->by_id[r].size = 0;
 }
 
-/* Delivers one received message to local vertex @p v. */
+/* Delivers one received message to local vertex @p v. A program's combiner may
+ * read the message through a typed pointer, so it gets an aligned copy; the
+ * built-in combiners and the list inbox copy bytes and need none. */
 static void deliver(rv__messages *m, uint32_t v, const void *message)
 {
-    if (m->combining)
+    if (m->combining && m->kind == RV_COMBINE_CUSTOM) {
+        memcpy(m->aligned_message, message, m->size);
+        fold_custom(m, v, m->aligned_message);
+    } else if (m->combining)
         fold(m, v, message);
     else
         append_record(m, &m->next_local, &v, 4, message);

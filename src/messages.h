@@ -49,7 +49,9 @@ typedef struct rv__messages {
     /* Messages by id, per owner rank: (id, payload) records. */
     rv__buffer *by_id; /* [P] */
 
-    /* Exchange scratch. */
+    /* Exchange scratch. Received payloads sit at unaligned offsets inside their
+     * records; each is copied here (malloc-aligned) before a program sees it. */
+    unsigned char *aligned_message;
     rv__buffer send, recv;
     uint64_t *send_bytes, *recv_bytes; /* [P] */
 } rv__messages;
