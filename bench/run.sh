@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# run.sh — rivulet's PageRank benchmark: an R-MAT graph, rivulet at np = 1 and 2, the OpenMP yardstick, a table with PASS/FAIL.
+#
+# Usage: bench/run.sh [SCALE [EDGEFACTOR]]        (defaults: 20 16; run from the build directory)
+#
+# Environment (all optional):
+#   RIVULET          rivulet binary                    (default ./rivulet)
+#   RV_RMAT          graph generator                   (default ./bench/rv-rmat)
+#   RV_PR_YARDSTICK  OpenMP yardstick                  (default ./bench/rv-pr-yardstick)
+#   NPS              rank counts to run                (default "1 2"; the yardstick gets as many threads)
+#   ITERATIONS       PageRank iterations               (default 20)
+#   SEED             R-MAT seed                        (default 1)
+#   YARDSTICK_RUNS   yardstick repeats, fastest kept   (default 3)
+#   RV_BENCH_CACHE   where generated graphs are kept   (default ${TMPDIR:-/tmp}/rivulet-bench)
+#   RESULTS_DIR      where LAST.md goes                (default: results/ next to this script)
+#   MPIRUN, MPIRUN_FLAGS   launcher and extra flags    (default mpirun, none)
+#   PYTHON           python3 for the report (stdlib only)
+#   KEEP_WORK=1      keep the temporary directory (stats, outputs, logs)
+#
+# Exit status: 0 all targets met and outputs agree; 1 a target missed; 2 a run failed
+# or rivulet's PageRank disagrees with the yardstick's.
+set -euo pipefail
+
+SCALE=${1:-20}
+EDGE_FACTOR=${2:-16}
+RIVULET=${RIVULET:-./rivulet}
+RV_RMAT=${RV_RMAT:-./bench/rv-rmat}
+RV_PR_YARDSTICK=${RV_PR_YARDSTICK:-./bench/rv-pr-yardstick}
+NPS=${NPS:-"1 2"}
+ITERATIONS=${ITERATIONS:-20}
+SEED=${SEED:-1}
+YARDSTICK_RUNS=${YARDSTICK_RUNS:-3}
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RV_BENCH_CACHE=${RV_BENCH_CACHE:-${TMPDIR:-/tmp}/rivulet-bench}
+RESULTS_DIR=${RESULTS_DIR:-$SCRIPT_DIR/results}
+MPIRUN=${MPIRUN:-mpirun}
+MPIRUN_FLAGS=${MPIRUN_FLAGS:-}
+PYTHON=${PYTHON:-python3}
+# rivulet's outputs must match the yardstick's to this relative difference.
+TOLERANCE=1e-9
+
+die() { echo "run.sh: $*" >&2; exit 2; }
+
+[[ $SCALE =~ ^[0-9]+$ && $EDGE_FACTOR =~ ^[0-9]+$ ]] || die "usage: run.sh [SCALE [EDGEFACTOR]] (integers)"
+for tool in "$RIVULET" "$RV_RMAT" "$RV_PR_YARDSTICK"; do
+    [[ -x $tool ]] || die "$tool not found or not executable (run from the build directory after 'make bench', or set RIVULET / RV_RMAT / RV_PR_YARDSTICK)"
+done
+command -v "$MPIRUN" >/dev/null || die "$MPIRUN not found (set MPIRUN)"
+command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set PYTHON)"
+
+# Open MPI refuses to run as root unless told twice; only this script's children see it.
+if [[ $(id -u) == 0 ]]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rivulet-bench-run.XXXXXX")
+if [[ ${KEEP_WORK:-0} == 1 ]]; then
+    echo "run.sh: keeping $WORK" >&2
+else
+    trap 'rm -rf "$WORK"' EXIT
+fi
+
+now() { date +%s.%N; }
+
+# ---- The graph: generated once per (scale, edge factor, seed), regenerated when rv-rmat is newer.
+mkdir -p "$RV_BENCH_CACHE"
+GRAPH=$RV_BENCH_CACHE/rmat-s$SCALE-ef$EDGE_FACTOR-seed$SEED.el
+if [[ ! -s $GRAPH || $RV_RMAT -nt $GRAPH ]]; then
+    echo "generating $GRAPH ..." >&2
+    # Write under a temporary name so an interrupted run never leaves a truncated cache.
+    "$RV_RMAT" "$SCALE" "$EDGE_FACTOR" --seed "$SEED" --output "$GRAPH.tmp.$$"
+    mv -f "$GRAPH.tmp.$$" "$GRAPH"
+fi
+echo "graph: $GRAPH ($(stat -c %s "$GRAPH") bytes)" >&2
+
+# ---- Compare two `id value` files in ascending id order: same ids, values within TOLERANCE.
+# Ids are compared as text (awk's doubles cannot hold every 63-bit id); prints "ok MAXREL"
+# or "bad REASON".
+compare_outputs() {
+    # After the first problem awk keeps reading (without exiting early) so that paste
+    # never dies of SIGPIPE, which pipefail would turn into a failure of the script.
+    paste -d ' ' "$1" "$2" | awk -v tol="$TOLERANCE" '
+        bad { next }
+        NF != 4 { print "bad line " NR ": different number of lines or malformed"; bad = 1; next }
+        $1 != $3 { print "bad line " NR ": id " $1 " vs " $3; bad = 1; next }
+        {
+            a = $2 + 0; b = $4 + 0
+            d = a - b; if (d < 0) d = -d
+            s = (a < 0 ? -a : a); t = (b < 0 ? -b : b); if (t > s) s = t
+            r = (s > 0 ? d / s : 0)
+            if (r > worst) worst = r
+            if (r > tol) { printf "bad line %d: id %s: %s vs %s (relative %.3g)\n", NR, $1, $2, $4, r; bad = 1 }
+        }
+        END { if (!bad) { if (NR == 0) print "bad empty output"; else printf "ok (max rel. diff %.2g)\n", worst } }'
+}
+
+# ---- Runs. For each P: the yardstick with P threads, then rivulet with P ranks.
+REPORT_ARGS=()
+for P in $NPS; do
+    echo "np=$P: yardstick with $P thread(s) ..." >&2
+    if ! OMP_NUM_THREADS=$P "$RV_PR_YARDSTICK" "$GRAPH" --iterations "$ITERATIONS" --runs "$YARDSTICK_RUNS" \
+            --output "$WORK/yardstick-$P.out" >"$WORK/yardstick-$P.txt" 2>"$WORK/yardstick-$P.err"; then
+        cat "$WORK/yardstick-$P.err" >&2
+        die "the yardstick failed"
+    fi
+
+    echo "np=$P: rivulet ..." >&2
+    start=$(now)
+    status=0
+    # shellcheck disable=SC2086  # MPIRUN_FLAGS is a list of words
+    "$MPIRUN" -np "$P" --oversubscribe $MPIRUN_FLAGS "$RIVULET" run pagerank "$GRAPH" \
+        --iterations "$ITERATIONS" --quiet --stats "$WORK/stats-$P.json" --output "$WORK/rivulet-$P.out" \
+        >"$WORK/rivulet-$P.log" 2>&1 || status=$?
+    wall=$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
+    if [[ $status != 0 || ! -s $WORK/stats-$P.json ]]; then
+        echo "np=$P: rivulet failed (exit $status); its output:" >&2
+        tail -n 20 "$WORK/rivulet-$P.log" >&2
+        check="bad rivulet failed (exit $status)"
+    elif [[ ! -s $WORK/rivulet-$P.out ]]; then
+        check="bad rivulet wrote no output"
+    else
+        check=$(compare_outputs "$WORK/rivulet-$P.out" "$WORK/yardstick-$P.out")
+    fi
+    echo "np=$P: rivulet ${wall}s wall; PageRank vs yardstick: $check" >&2
+    REPORT_ARGS+=("$P" "$WORK/stats-$P.json" "$WORK/yardstick-$P.txt" "$wall" "$check")
+done
+
+# ---- The report: a table on stdout and the same as markdown in $RESULTS_DIR/LAST.md.
+mkdir -p "$RESULTS_DIR"
+status=0
+SCALE=$SCALE EDGE_FACTOR=$EDGE_FACTOR ITERATIONS=$ITERATIONS SEED=$SEED GRAPH=$GRAPH TOLERANCE=$TOLERANCE \
+YARDSTICK_RUNS=$YARDSTICK_RUNS LAST_MD=$RESULTS_DIR/LAST.md \
+    "$PYTHON" - "${REPORT_ARGS[@]}" <<'PYTHON' || status=$?
+import json, os, sys, time, platform, traceback
+
+# A bug here, or stats JSON of an unexpected shape, must not look like a missed target (1).
+def crash(kind, value, tb):
+    traceback.print_exception(kind, value, tb)
+    sys.exit(2)
+sys.excepthook = crash
+
+# Targets (from the issue), checked on the np = 2 row.
+TARGET_NP = 2
+MAX_ITER_RATIO = 1.5          # rivulet s/iter over yardstick s/iter (same thread count)
+MIN_LOAD_MB_S = 150.0         # whole load (read, parse, shuffle, build), MB = 1e6 bytes of text
+MAX_BYTES_PER_EDGE_AFTER = 16.0   # RSS growth over the load, summed over ranks
+MAX_BYTES_PER_EDGE_PEAK = 48.0    # peak RSS (summed over ranks) above the pre-load RSS
+
+env = os.environ
+scale, ef, iterations = int(env["SCALE"]), int(env["EDGE_FACTOR"]), int(env["ITERATIONS"])
+args = sys.argv[1:]
+runs = [args[i:i + 5] for i in range(0, len(args), 5)]
+
+def read_keyvalues(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.strip().split("=", 1)
+                out[k] = v
+    return out
+
+def fmt(x, spec):
+    return "-" if x is None else format(x, spec)
+
+rows, notes, failures, errors = [], [], [], []
+for p, stats_path, yard_path, wall, check in runs:
+    p = int(p)
+    y = read_keyvalues(yard_path)
+    y_iter = float(y["seconds_per_iteration"])
+    row = {"np": p, "wall": float(wall), "check": check, "y_iter": y_iter,
+           "y_load": float(y["load_seconds"]), "y_rss": int(y["peak_rss_bytes"]), "y_edges": int(y["edges"])}
+    if check.startswith("bad"):
+        errors.append(f"np={p}: PageRank check: {check}")
+    try:
+        with open(stats_path) as f:
+            s = json.load(f)
+    except (OSError, ValueError) as e:
+        errors.append(f"np={p}: no usable stats ({e})")
+        rows.append(row)
+        continue
+    edges = s["edges"]
+    sec, mem = s["seconds"], s["memory"]
+    # Seconds per iteration: the mean of supersteps 1..K (superstep 0 only distributes
+    # the initial ranks); without a superstep log, compute seconds / K.
+    log = [e for e in s.get("superstep_log", [])
+           if 1 <= e["superstep"] <= iterations and e.get("seconds") is not None]
+    if log:
+        s_iter = sum(e["seconds"] for e in log) / len(log)
+    else:
+        s_iter = sec["compute"] / iterations
+    per_rank = mem.get("peak_rss_bytes_per_rank") or []
+    before = mem["rss_before_load_bytes_sum"]
+    row.update({
+        "ranks": s.get("ranks"), "vertices": s["vertices"], "edges": edges,
+        "load": sec["load"], "mb_s": s["input_bytes"] / 1e6 / sec["load"] if sec["load"] > 0 else None,
+        "s_iter": s_iter, "edges_s": edges / s_iter if s_iter > 0 else None,
+        "peak_rank_mib": max(per_rank) / 2**20 if per_rank else mem["peak_rss_bytes_max"] / 2**20,
+        "per_rank": per_rank,
+        "bpe_after": (mem["rss_after_load_bytes_sum"] - before) / edges,
+        "bpe_graph": mem["graph_bytes_sum"] / edges,
+        "bpe_peak": (sum(per_rank) - before) / edges if per_rank else None,
+        "ratio": s_iter / y_iter if y_iter > 0 else None,
+        "phases": sec, "supersteps": s.get("supersteps"), "messages": s.get("messages"),
+        "bytes_exchanged": s.get("bytes_exchanged"),
+    })
+    if edges != row["y_edges"]:
+        errors.append(f"np={p}: rivulet counted {edges} edges, the yardstick {row['y_edges']}")
+    rows.append(row)
+
+# Target verdicts, on the np = TARGET_NP row.
+verdicts = []
+target_row = next((r for r in rows if r["np"] == TARGET_NP and "s_iter" in r), None)
+if target_row is None:
+    notes.append(f"no successful np={TARGET_NP} run: targets not checked")
+else:
+    r = target_row
+    def verdict(name, value, ok, goal):
+        verdicts.append((name, value, goal, "PASS" if ok else "FAIL"))
+        if not ok:
+            failures.append(name)
+    verdict("s/iter vs yardstick (2 threads)", f"{r['ratio']:.2f}x", r["ratio"] <= MAX_ITER_RATIO, f"<= {MAX_ITER_RATIO}x")
+    verdict("load throughput", f"{r['mb_s']:.0f} MB/s", r["mb_s"] >= MIN_LOAD_MB_S, f">= {MIN_LOAD_MB_S:.0f} MB/s")
+    verdict("memory after load", f"{r['bpe_after']:.1f} B/edge", r["bpe_after"] <= MAX_BYTES_PER_EDGE_AFTER,
+            f"<= {MAX_BYTES_PER_EDGE_AFTER:.0f} B/edge")
+    if r["bpe_peak"] is None:
+        notes.append("no per-rank peak RSS in the stats: peak target not checked")
+    else:
+        verdict("peak memory", f"{r['bpe_peak']:.1f} B/edge", r["bpe_peak"] <= MAX_BYTES_PER_EDGE_PEAK,
+                f"<= {MAX_BYTES_PER_EDGE_PEAK:.0f} B/edge")
+    if (scale, ef) != (20, 16):
+        notes.append("the targets are defined at scale 20, edge factor 16: verdicts at this size are indicative only")
+
+header = ["np", "load s", "MB/s text", "s/iter", "edges/s", "peak RSS/rank MiB", "B/edge after load",
+          "B/edge graph", "peak B/edge", "yardstick s/iter", "rivulet/yardstick", "PageRank check"]
+table = []
+for r in rows:
+    if "s_iter" not in r:
+        table.append([str(r["np"]), "ERROR"] + ["-"] * 7 + [f"{r['y_iter']:.3g}", "-", r["check"]])
+        continue
+    table.append([str(r["np"]), f"{r['load']:.2f}", fmt(r["mb_s"], ".0f"), f"{r['s_iter']:.3g}",
+                  fmt(r["edges_s"], ".3g"), f"{r['peak_rank_mib']:.0f}", f"{r['bpe_after']:.1f}",
+                  f"{r['bpe_graph']:.1f}", fmt(r["bpe_peak"], ".1f"), f"{r['y_iter']:.3g}",
+                  fmt(r["ratio"], ".2f") + "x", r["check"]])
+
+first = next((r for r in rows if "edges" in r), None)
+title = (f"R-MAT scale {scale}, edge factor {ef}, seed {env['SEED']}: "
+         + (f"{first['vertices']} vertices, {first['edges']} edges, " if first else "")
+         + f"PageRank {iterations} iterations")
+
+# Plain-text table for the terminal.
+widths = [max(len(header[i]), *(len(t[i]) for t in table)) for i in range(len(header))]
+print(title)
+print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
+for t in table:
+    print("  ".join(c.rjust(w) for c, w in zip(t, widths)))
+print()
+for name, value, goal, v in verdicts:
+    print(f"{v}  {name}: {value} (target {goal}, np={TARGET_NP})")
+for n in notes:
+    print(f"note: {n}")
+for e in errors:
+    print(f"ERROR: {e}")
+
+# Markdown for bench/results/LAST.md.
+md = [f"# rivulet benchmark — {time.strftime('%Y-%m-%d %H:%M:%S')}", "", title + ".", "",
+      f"Host: {platform.node()}, {os.cpu_count()} CPUs; yardstick: fastest of {env['YARDSTICK_RUNS']} runs, "
+      f"as many OpenMP threads as ranks; outputs compared to a relative {env['TOLERANCE']}.", "",
+      "| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
+md += ["| " + " | ".join(t) + " |" for t in table]
+md += ["", f"Targets (np = {TARGET_NP}):", "", "| target | measured | goal | verdict |", "|---|---:|---:|---|"]
+md += [f"| {n} | {v} | {g} | **{x}** |" for n, v, g, x in verdicts]
+remarks = [f"- note: {n}" for n in notes] + [f"- ERROR: {e}" for e in errors]
+md += ([""] + remarks if remarks else []) + ["", "Details:", ""]
+for r in rows:
+    if "phases" not in r:
+        continue
+    ph = r["phases"]
+    md.append(f"- np={r['np']}: wall {r['wall']:.2f} s; phases " +
+              ", ".join(f"{k} {v:.3f}" for k, v in ph.items()) +
+              f"; supersteps {r['supersteps']}, messages {r['messages']}, bytes exchanged {r['bytes_exchanged']}; "
+              f"peak RSS per rank (MiB) {[round(b / 2**20) for b in r['per_rank']]}; "
+              f"yardstick load {r['y_load']:.2f} s, peak RSS {r['y_rss'] / 2**20:.0f} MiB")
+with open(env["LAST_MD"], "w") as f:
+    f.write("\n".join(md) + "\n")
+print(f"\nwritten to {env['LAST_MD']}")
+
+sys.exit(2 if errors else 1 if failures else 0)
+PYTHON
+exit $status
