@@ -53,9 +53,7 @@ void rv_send_all(rv_context *ctx, const void *message)
 {
     if (!may_send(ctx))
         return;
-    const rv_graph *g = ctx->job->graph;
-    uint64_t begin = g->offsets[ctx->vertex], end = g->offsets[ctx->vertex + 1];
-    rv__messages_send_many(&ctx->job->messages, g->targets + begin, (size_t)(end - begin), message);
+    rv__messages_broadcast(&ctx->job->messages, ctx->vertex, message);
 }
 
 void rv_send(rv_context *ctx, rv_id target, const void *message)

@@ -24,7 +24,9 @@ static void fail(rv__messages *m, int status)
 /* Fills every cell of a box with the identity of a built-in combiner. */
 static void fill_identity(unsigned char *box, size_t n, rv_combiner kind)
 {
-    double d = kind == RV_COMBINE_MIN_DOUBLE ? INFINITY : kind == RV_COMBINE_MAX_DOUBLE ? -INFINITY : 0.0;
+    /* -0.0, not +0.0, is the exact identity of a sum: x + -0.0 == x for every x,
+     * including -0.0 itself. */
+    double d = kind == RV_COMBINE_MIN_DOUBLE ? INFINITY : kind == RV_COMBINE_MAX_DOUBLE ? -INFINITY : -0.0;
     int64_t i = kind == RV_COMBINE_MIN_INT64 ? INT64_MAX : kind == RV_COMBINE_MAX_INT64 ? INT64_MIN : 0;
     bool is_double = kind <= RV_COMBINE_MAX_DOUBLE;
     for (size_t k = 0; k < n; k++)
@@ -53,6 +55,11 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
         if (m->kind != RV_COMBINE_CUSTOM) {
             fill_identity(m->box, n_slots, m->kind);
             fill_identity(m->next_box, n_slots, m->kind);
+            m->broadcast_value = malloc((size_t)g->n_local * 8 + 8);
+            m->broadcast_flag = calloc((size_t)g->n_local + 1, 1);
+            if (!m->broadcast_value || !m->broadcast_flag)
+                return RV_ENOMEM;
+            fill_identity(m->broadcast_value, g->n_local, m->kind);
         }
     } else {
         m->next_remote = calloc((size_t)P, sizeof *m->next_remote);
@@ -84,6 +91,10 @@ void rv__messages_destroy(rv__messages *m)
     free(m->send_bytes);
     free(m->recv_bytes);
     free(m->aligned_message);
+    free(m->broadcast_value);
+    free(m->broadcast_flag);
+    free(m->in_offsets);
+    free(m->in_sources);
     *m = (rv__messages){0};
 }
 
@@ -207,6 +218,145 @@ void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, co
         return;
     }
     m->sent += n;
+}
+
+void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
+{
+    const rv_graph *g = m->graph;
+    uint64_t begin = g->offsets[v], end = g->offsets[v + 1];
+    if (m->kind == RV_COMBINE_CUSTOM) {
+        rv__messages_send_many(m, g->targets + begin, (size_t)(end - begin), message);
+        return;
+    }
+    /* A second broadcast in one superstep folds into the first: every neighbour
+     * would have combined the two anyway. */
+    if (!m->broadcast_flag[v]) {
+        m->broadcast_flag[v] = 1;
+        m->n_broadcasters++;
+        m->n_broadcast_edges += end - begin;
+    }
+    switch (m->kind) {
+    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_DOUBLE, v, message); break;
+    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_DOUBLE, v, message); break;
+    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_DOUBLE, v, message); break;
+    case RV_COMBINE_SUM_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_INT64, v, message); break;
+    case RV_COMBINE_MIN_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_INT64, v, message); break;
+    default: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_INT64, v, message); break;
+    }
+    m->sent += end - begin;
+}
+
+/* Builds the in-edges of every slot: a counting sort of the out-edges by target.
+ * Sources come out ascending within each slot, so a pull folds in a fixed order. */
+static int build_in_edges(rv__messages *m)
+{
+    const rv_graph *g = m->graph;
+    size_t n_slots = (size_t)g->n_local + g->n_ghost;
+    m->in_offsets = calloc(n_slots + 1, sizeof *m->in_offsets);
+    m->in_sources = malloc((g->m_local ? g->m_local : 1) * sizeof *m->in_sources);
+    if (!m->in_offsets || !m->in_sources)
+        return RV_ENOMEM;
+    for (uint64_t e = 0; e < g->m_local; e++)
+        m->in_offsets[g->targets[e] + 1]++;
+    for (size_t t = 0; t < n_slots; t++)
+        m->in_offsets[t + 1] += m->in_offsets[t];
+    for (uint32_t v = 0; v < g->n_local; v++)
+        for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++)
+            m->in_sources[m->in_offsets[g->targets[e]]++] = v;
+    for (size_t t = n_slots; t > 0; t--)
+        m->in_offsets[t] = m->in_offsets[t - 1];
+    m->in_offsets[0] = 0;
+    return RV_OK;
+}
+
+/* The pull for one built-in combiner: every slot folds the broadcast values of its
+ * in-neighbours (the identity for those that did not broadcast). When everyone
+ * broadcast, presence is just "has an in-edge"; otherwise the flags say. */
+static inline __attribute__((always_inline)) void pull_run(rv__messages *m, rv_combiner kind, bool everyone)
+{
+    const rv_graph *g = m->graph;
+    size_t n_slots = (size_t)g->n_local + g->n_ghost;
+    const uint64_t *restrict in_offsets = m->in_offsets;
+    const uint32_t *restrict in_sources = m->in_sources;
+    const unsigned char *restrict value = m->broadcast_value;
+    const uint8_t *restrict flag = m->broadcast_flag;
+    unsigned char *restrict box = m->next_box;
+    uint8_t *restrict has = m->next_has;
+    for (size_t t = 0; t < n_slots; t++) {
+        uint64_t begin = in_offsets[t], end = in_offsets[t + 1];
+        if (begin == end)
+            continue;
+        unsigned char acc[8];
+        uint8_t any = has[t];
+        memcpy(acc, box + 8 * t, 8);
+        /* Fold into a local cell so the accumulator stays in a register. */
+        for (uint64_t e = begin; e < end; e++) {
+            uint32_t s = in_sources[e];
+            uint8_t one = 0;
+            fold_builtin(acc, &one, kind, 0, value + 8 * (size_t)s);
+            any |= everyone ? 1 : flag[s];
+        }
+        memcpy(box + 8 * t, acc, 8);
+        has[t] = any;
+    }
+}
+
+static void pull_broadcasts(rv__messages *m)
+{
+    bool everyone = m->n_broadcasters == m->graph->n_local;
+    switch (m->kind) {
+#define PULL_CASE(KIND)                                                                                      \
+    case KIND:                                                                                               \
+        if (everyone)                                                                                        \
+            pull_run(m, KIND, true);                                                                         \
+        else                                                                                                 \
+            pull_run(m, KIND, false);                                                                        \
+        break;
+        PULL_CASE(RV_COMBINE_SUM_DOUBLE)
+        PULL_CASE(RV_COMBINE_MIN_DOUBLE)
+        PULL_CASE(RV_COMBINE_MAX_DOUBLE)
+        PULL_CASE(RV_COMBINE_SUM_INT64)
+        PULL_CASE(RV_COMBINE_MIN_INT64)
+        PULL_CASE(RV_COMBINE_MAX_INT64)
+#undef PULL_CASE
+    default: break;
+    }
+}
+
+/* Folds this superstep's broadcasts into the next box, then forgets them. Pulling
+ * pays when the broadcasters own a good share of the edges (Ligra's |E|/20 rule),
+ * and costs the in-edge index once. */
+static void deliver_broadcasts(rv__messages *m)
+{
+    const rv_graph *g = m->graph;
+    if (m->n_broadcasters == 0)
+        return;
+    bool dense = m->n_broadcast_edges * 20 > g->m_local;
+    if (dense && !m->in_offsets && build_in_edges(m) != RV_OK) {
+        free(m->in_offsets);
+        free(m->in_sources);
+        m->in_offsets = NULL;
+        m->in_sources = NULL;
+        dense = false; /* no room for the index: pushing works too */
+    }
+    if (dense) {
+        pull_broadcasts(m);
+        fill_identity(m->broadcast_value, g->n_local, m->kind);
+        memset(m->broadcast_flag, 0, g->n_local);
+    } else {
+        uint64_t saved = m->sent;
+        for (uint32_t v = 0; v < g->n_local; v++) {
+            if (!m->broadcast_flag[v])
+                continue;
+            rv__messages_send_many(m, g->targets + g->offsets[v], (size_t)(g->offsets[v + 1] - g->offsets[v]),
+                                   m->broadcast_value + 8 * (size_t)v);
+            fill_identity(m->broadcast_value + 8 * (size_t)v, 1, m->kind);
+            m->broadcast_flag[v] = 0;
+        }
+        m->sent = saved; /* counted when they were broadcast */
+    }
+    m->n_broadcasters = 0;
+    m->n_broadcast_edges = 0;
 }
 
 void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message)
@@ -351,6 +501,8 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent, 
     const int P = s->size;
     uint64_t total = 0;
     uint64_t *n_indexed = m->recv_bytes; /* borrowed until the exchange fills it */
+    if (m->combining && m->kind != RV_COMBINE_CUSTOM)
+        deliver_broadcasts(m);
     for (int r = 0; r < P; r++) {
         /* Nothing for a rank means an empty block, not even a header. */
         m->send_bytes[r] = section_bytes(m, r, &n_indexed[r]);
@@ -415,7 +567,8 @@ uint64_t rv__messages_bytes(const rv__messages *m)
     uint64_t bytes = m->send.capacity + m->recv.capacity;
     uint64_t n_slots = (uint64_t)g->n_local + g->n_ghost;
     if (m->combining)
-        bytes += 2 * n_slots * (m->size + 1);
+        bytes += 2 * n_slots * (m->size + 1) + (m->broadcast_value ? (uint64_t)g->n_local * 9 : 0) +
+                 (m->in_offsets ? (n_slots + 1) * 8 + g->m_local * 4 : 0);
     else
         bytes += ((uint64_t)g->n_local + 1) * 8 + m->list_payloads.capacity + m->next_local.capacity;
     return bytes;

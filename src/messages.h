@@ -40,6 +40,20 @@ typedef struct rv__messages {
     unsigned char *box, *next_box; /* [(n_local + n_ghost) * size] */
     uint8_t *has, *next_has;       /* [n_local + n_ghost] */
 
+    /* Broadcasts: with a built-in combiner, rv_send_all() only records the value a
+     * vertex sends to all its out-neighbours (folded, if it broadcasts twice). At
+     * the barrier the broadcasts are folded into the box either by pushing each
+     * broadcaster's out-edges (few broadcasters) or by pulling over the in-edges of
+     * every slot (many: random reads and sequential writes beat random
+     * read-modify-writes). Non-broadcasters hold the combiner's identity, so the
+     * pull needs no test per edge. */
+    unsigned char *broadcast_value; /* [n_local * 8] */
+    uint8_t *broadcast_flag;        /* [n_local] */
+    uint64_t n_broadcasters, n_broadcast_edges;
+    /* In-edges of every slot, sources as local indices; built on first pull. */
+    uint64_t *in_offsets;  /* [n_local + n_ghost + 1] */
+    uint32_t *in_sources;  /* [m_local] */
+
     /* List mode: (index, payload) records for the next superstep, and the current inbox. */
     rv__buffer next_local;       /* records addressed to local vertices */
     rv__buffer *next_remote;     /* [P] records addressed to ghosts, by owner rank */
@@ -65,6 +79,8 @@ void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
 /* Sends one message to each of @p n slots: the loop behind rv_send_all(), with the
  * combiner chosen once rather than per edge. */
 void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, const void *message);
+/* Sends @p message from local vertex @p v along all its out-edges (rv_send_all). */
+void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message);
 /* Sends to any vertex by id. */
 void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message);
 
