@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "idmap.h"
 #include "io/textio.h"
 #include "partitioner/partitioner.h"
 #include "session.h"
@@ -35,15 +36,22 @@ struct rv_graph {
     rv_load_stats load_stats;
 };
 
-/* What reached this rank during the load: edges whose source it owns, and ids from
- * the vertex file that it owns. */
+/* What reached this rank during the load, already interned: @c ids numbers every id
+ * seen here (sources, targets and the vertex file's ids) in first-seen order, and the
+ * edges name their endpoints by those provisional numbers, which takes half the
+ * memory of the ids and does the hashing once, as the edges arrive. */
 typedef struct rv__owned_input {
-    rv__edge_list edges;
-    rv__id_list vertices;
+    rv__idmap ids;
+    uint32_t *src;  /* [n_edges] provisional numbers */
+    uint32_t *dst;  /* [n_edges] provisional numbers */
+    double *weight; /* [n_edges] when with_weights, else NULL */
+    size_t n_edges, capacity;
+    bool with_weights;
 } rv__owned_input;
 
-/* Builds the CSR and ghost tables of @p graph from @p input, which it consumes
- * (the edge arrays are reused as scratch and freed). Collective. */
+/* Builds the CSR and ghost tables of @p graph from @p input, which it consumes: the
+ * map and the edge arrays are freed as soon as they are no longer needed, so that
+ * they never coexist with the whole CSR. Collective. */
 int rv__graph_build(rv_graph *graph, rv__owned_input *input);
 
 /* The local index of @p id, or UINT32_MAX if this rank does not own it. */

@@ -1,15 +1,16 @@
 /* graph_build.c — turning the edges a rank owns into a CSR whose targets are resolved to local or ghost slots.
  *
- * Steps (all ranks together):
- *  1. The local vertex set is every source here, every owned id from the vertex
- *     file, every target this rank owns, and every id another rank asks about in
- *     step 2. Targets owned elsewhere become ghosts.
- *  2. Each rank sends its ghost ids to their owners; an owner adds them to its
- *     vertex set (a vertex that only appears as a target is still a vertex).
- *  3. Owners sort their ids, number them, and answer each ghost request with the
+ * The load has already interned every id this rank saw: each has a provisional
+ * number (first-seen order) and the edges are pairs of those numbers. Steps (all
+ * ranks together):
+ *  1. Ids owned elsewhere are ghosts. They are ordered by (owner, id) and sent to
+ *     their owners, which intern them too: a vertex that only appears as a target
+ *     is still a vertex.
+ *  2. Owners sort their ids, number them, and answer each ghost request with the
  *     vertex's index, so later supersteps address remote vertices by index.
- *  4. Every edge's source and target are resolved through hash maps and scattered
- *     into the CSR by counting sort.
+ *  3. A table from provisional number to final slot renames every edge end, and a
+ *     counting sort scatters the edges into the CSR.
+ * No id is hashed after the load: renaming is an array lookup.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,223 +23,318 @@
 /* Working state of one build. */
 typedef struct build {
     rv_graph *g;
-    rv__idmap local;  /* id -> local index */
-    rv__idmap ghosts; /* id -> ghost slot */
-    uint64_t *ghost_ids; /* ghosts grouped by owner, sorted within a group */
-    uint64_t *request_bytes, *answer_bytes;
+    uint32_t *ghost_number; /* [n_ghost] provisional number of each ghost, in ghost order */
+    uint32_t *local_number; /* [n_local] provisional number of each local vertex, in gid order */
+    uint32_t *asked_number; /* provisional numbers of the ids other ranks asked about */
+    size_t n_asked;
+    uint32_t *slot; /* provisional number -> final slot */
+    uint64_t *request_bytes, *answer_bytes, *asked_bytes;
     rv__buffer requests; /* ids other ranks asked this rank about */
     rv__buffer answers;  /* their indices here, for the other ranks */
     rv__buffer replies;  /* indices of this rank's ghosts at their owners */
 } build;
 
-/* Step 1: local vertex set and ghost set. */
-static int collect_vertices(build *b, const rv__owned_input *in)
+/* Collects the ids of @p ids that this rank owns (@p mine) or that others own, with
+ * their provisional numbers, sorted by id into *keys_out and *numbers_out[*n_out]
+ * (arrays of at least one element). */
+static int collect_sorted(const build *b, const rv__idmap *ids, bool mine, uint64_t **keys_out,
+                          uint32_t **numbers_out, size_t *n_out)
 {
-    rv_graph *g = b->g;
+    const rv_graph *g = b->g;
     const int me = g->session->rank;
-    const rv__edge_list *e = &in->edges;
-    for (size_t i = 0; i < e->n; i++)
-        if (rv__idmap_insert(&b->local, e->src[i], 0) != RV_OK)
-            return RV_ENOMEM;
-    for (size_t i = 0; i < in->vertices.n; i++)
-        if (rv__idmap_insert(&b->local, in->vertices.id[i], 0) != RV_OK)
-            return RV_ENOMEM;
-    for (size_t i = 0; i < e->n; i++) {
-        int owner = rv__placement_owner_local(&g->placement, e->dst[i]);
-        if (rv__idmap_insert(owner == me ? &b->local : &b->ghosts, e->dst[i], 0) != RV_OK)
-            return RV_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i <= ids->mask; i++) {
+        uint64_t id = ids->cells[i].key;
+        n += id != RV__IDMAP_EMPTY && (rv__placement_owner_local(&g->placement, id) == me) == mine;
     }
-    return RV_OK;
+    uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    uint32_t *numbers = malloc((n ? n : 1) * sizeof *numbers);
+    int status = RV_OK;
+    if (!keys || !numbers) {
+        status = RV_ENOMEM;
+        goto done;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i <= ids->mask; i++) {
+        uint64_t id = ids->cells[i].key;
+        if (id != RV__IDMAP_EMPTY && (rv__placement_owner_local(&g->placement, id) == me) == mine) {
+            keys[k] = id;
+            numbers[k++] = ids->cells[i].value;
+        }
+    }
+    status = rv__sort_u64_u32(keys, numbers, n);
+done:
+    if (status != RV_OK) {
+        free(keys);
+        free(numbers);
+        keys = NULL;
+        numbers = NULL;
+        n = 0;
+    }
+    *keys_out = keys;
+    *numbers_out = numbers;
+    *n_out = n;
+    return status;
 }
 
-/* Orders the ghost ids by (owner, id) and sets each ghost's slot in the map. */
-static int order_ghosts(build *b)
+/* Step 1: orders the ghosts by (owner, id): the ghost ids sorted by id, then a stable
+ * counting sort by owner. */
+static int order_ghosts(build *b, const rv__idmap *ids)
 {
     rv_graph *g = b->g;
     const int P = g->session->size;
-    size_t n = b->ghosts.n;
-    uint64_t *ids = malloc((n ? n : 1) * sizeof *ids);
-    b->ghost_ids = malloc((n ? n : 1) * sizeof *b->ghost_ids);
+    size_t n = 0;
+    uint64_t *sorted = NULL;
+    uint32_t *sorted_number = NULL;
+    int status = collect_sorted(b, ids, false, &sorted, &sorted_number, &n);
+    uint32_t *cursor = malloc((size_t)P * sizeof *cursor);
+    g->ghost_gid = malloc((n ? n : 1) * sizeof *g->ghost_gid);
+    b->ghost_number = malloc((n ? n : 1) * sizeof *b->ghost_number);
     g->ghost_rank_start = calloc((size_t)P + 1, sizeof *g->ghost_rank_start);
-    if (!ids || !b->ghost_ids || !g->ghost_rank_start) {
-        free(ids);
-        return RV_ENOMEM;
+    if (status != RV_OK || !cursor || !g->ghost_gid || !b->ghost_number || !g->ghost_rank_start) {
+        status = RV_ENOMEM;
+        goto done;
     }
-    rv__idmap_keys(&b->ghosts, ids);
-    if (rv__sort_u64(ids, n) != RV_OK) {
-        free(ids);
-        return RV_ENOMEM;
-    }
-    /* A stable counting sort by owner keeps ids ascending within each owner. */
     for (size_t i = 0; i < n; i++)
-        g->ghost_rank_start[rv__placement_owner_local(&g->placement, ids[i]) + 1]++;
+        g->ghost_rank_start[rv__placement_owner_local(&g->placement, sorted[i]) + 1]++;
     for (int r = 0; r < P; r++)
         g->ghost_rank_start[r + 1] += g->ghost_rank_start[r];
-    uint32_t *cursor = malloc((size_t)P * sizeof *cursor);
-    if (!cursor) {
-        free(ids);
-        return RV_ENOMEM;
-    }
     memcpy(cursor, g->ghost_rank_start, (size_t)P * sizeof *cursor);
-    for (size_t i = 0; i < n; i++)
-        b->ghost_ids[cursor[rv__placement_owner_local(&g->placement, ids[i])]++] = ids[i];
-    free(cursor);
-    free(ids);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = cursor[rv__placement_owner_local(&g->placement, sorted[i])]++;
+        g->ghost_gid[k] = sorted[i];
+        b->ghost_number[k] = sorted_number[i];
+    }
     g->n_ghost = (uint32_t)n;
-    return RV_OK;
+done:
+    free(sorted);
+    free(sorted_number);
+    free(cursor);
+    return status;
 }
 
-/* Steps 2 and 3: ask owners about ghosts, number the local vertices, answer. */
-static int resolve_ghosts(build *b)
+/* Step 2, first half: sends each ghost id to its owner and interns the ids this rank
+ * is asked about, remembering their provisional numbers for the answers. */
+static int ask_owners(build *b, rv__idmap *ids)
 {
     rv_graph *g = b->g;
     rv_session *s = g->session;
     const int P = s->size;
-    int status = RV_OK;
     for (int r = 0; r < P; r++)
         b->request_bytes[r] = 8 * (uint64_t)(g->ghost_rank_start[r + 1] - g->ghost_rank_start[r]);
-    uint64_t *asked_bytes = calloc((size_t)P, sizeof *asked_bytes);
-    if (!asked_bytes)
-        status = rv__session_fail(s, RV_ENOMEM, "out of memory resolving ghosts");
-    status = rv__session_agree(s, status);
-    if (status == RV_OK)
-        status = rv__comm_alltoallv(s, b->ghost_ids, b->request_bytes, &b->requests, asked_bytes);
+    int status = rv__comm_alltoallv(s, g->ghost_gid, b->request_bytes, &b->requests, b->asked_bytes);
     if (status != RV_OK)
         goto done;
-
-    size_t n_asked = b->requests.size / 8;
-    const uint64_t *asked = (const uint64_t *)b->requests.data;
-    for (size_t i = 0; i < n_asked && status == RV_OK; i++)
-        if (rv__idmap_insert(&b->local, asked[i], 0) != RV_OK)
-            status = rv__session_fail(s, RV_ENOMEM, "out of memory adding vertices");
-
+    b->n_asked = b->requests.size / 8;
+    b->asked_number = malloc((b->n_asked ? b->n_asked : 1) * sizeof *b->asked_number);
+    status = b->asked_number ? rv__idmap_intern_many(ids, (const uint64_t *)b->requests.data, b->n_asked,
+                                                     b->asked_number)
+                             : RV_ENOMEM;
     /* Slots are 32-bit: the local vertices and ghosts of one rank must fit. */
-    if (status == RV_OK && (uint64_t)b->local.n + g->n_ghost >= UINT32_MAX)
+    if (status == RV_ELIMIT || (status == RV_OK && ids->n >= UINT32_MAX))
         status = rv__session_fail(s, RV_ELIMIT,
-                                  "rank %d would hold %zu vertices and %u ghosts; at most 2^32 - 1 slots per rank: use more ranks",
-                                  s->rank, b->local.n, g->n_ghost);
-    if (status == RV_OK) {
-        g->n_local = (uint32_t)b->local.n;
-        g->gid = malloc(((size_t)g->n_local + 1) * sizeof *g->gid);
-        if (!g->gid || rv__buffer_reserve(&b->answers, 4 * n_asked + 4) != RV_OK)
-            status = rv__session_fail(s, RV_ENOMEM, "out of memory numbering vertices");
-    }
-    if (status == RV_OK) {
-        rv__idmap_keys(&b->local, g->gid);
-        if (rv__sort_u64(g->gid, g->n_local) != RV_OK)
-            status = rv__session_fail(s, RV_ENOMEM, "out of memory sorting vertices");
-    }
-    if (status == RV_OK) {
-        for (uint32_t v = 0; v < g->n_local; v++)
-            rv__idmap_set(&b->local, g->gid[v], v);
-        uint32_t *answer = (uint32_t *)b->answers.data;
-        rv__idmap_find_many(&b->local, asked, n_asked, answer);
-        for (int r = 0; r < P; r++)
-            b->answer_bytes[r] = asked_bytes[r] / 2;
-    }
-    status = rv__session_agree(s, status);
-    if (status == RV_OK)
-        status = rv__comm_alltoallv(s, b->answers.data, b->answer_bytes, &b->replies, asked_bytes);
-    if (status != RV_OK)
-        goto done;
-
-    g->ghost_gid = b->ghost_ids;
-    b->ghost_ids = NULL;
-    g->ghost_remote = malloc(((size_t)g->n_ghost + 1) * sizeof *g->ghost_remote);
-    if (!g->ghost_remote)
-        status = rv__session_fail(s, RV_ENOMEM, "out of memory for ghosts");
-    else {
-        memcpy(g->ghost_remote, b->replies.data, (size_t)g->n_ghost * sizeof *g->ghost_remote);
-        for (uint32_t k = 0; k < g->n_ghost; k++)
-            rv__idmap_set(&b->ghosts, g->ghost_gid[k], g->n_local + k);
-    }
-    status = rv__session_agree(s, status);
+                                  "rank %d would hold more than 2^32 - 2 vertices and ghosts (%u ghosts); at most "
+                                  "2^32 - 1 slots per rank: use more ranks",
+                                  s->rank, g->n_ghost);
+    else if (status != RV_OK)
+        status = rv__session_fail(s, status, "out of memory adding vertices");
 done:
-    free(asked_bytes);
-    return status;
+    rv__buffer_destroy(&b->requests);
+    return rv__session_agree(s, status);
 }
 
-/* Step 4: resolve every edge and scatter it into the CSR. The edge arrays are
- * overwritten with resolved indices, so no second copy of the edges is made. */
-static int fill_csr(build *b, rv__edge_list *e)
+/* Step 2, second half: numbers the local vertices in id order, builds the slot of
+ * every provisional number, frees the id map (no id is hashed from here on) and
+ * answers the requests. */
+static int number_and_answer(build *b, rv__idmap *ids)
 {
     rv_graph *g = b->g;
-    const int me = g->session->rank;
-    uint32_t *src_index = malloc((e->n ? e->n : 1) * sizeof *src_index);
-    uint32_t *dst_slot = malloc((e->n ? e->n : 1) * sizeof *dst_slot);
-    g->offsets = calloc((size_t)g->n_local + 1, sizeof *g->offsets);
-    g->targets = malloc((e->n ? e->n : 1) * sizeof *g->targets);
-    /* with_weights, not e->weight: a rank that received no edge has no array yet,
-     * but its graph must still say it is weighted, like every other rank's. */
-    if (e->with_weights)
-        g->weights = malloc((e->n ? e->n : 1) * sizeof *g->weights);
+    rv_session *s = g->session;
+    const int P = s->size;
+    size_t n_seen = ids->n, n_local = 0;
+    int status = collect_sorted(b, ids, true, &g->gid, &b->local_number, &n_local);
+    g->n_local = (uint32_t)n_local;
+    rv__idmap_destroy(ids);
+    b->slot = malloc((n_seen ? n_seen : 1) * sizeof *b->slot);
+    if (status != RV_OK || !b->slot || rv__buffer_reserve(&b->answers, 4 * b->n_asked + 4) != RV_OK)
+        status = rv__session_fail(s, RV_ENOMEM, "out of memory numbering vertices");
+    if (status == RV_OK) {
+        for (uint32_t v = 0; v < g->n_local; v++)
+            b->slot[b->local_number[v]] = v;
+        for (uint32_t k = 0; k < g->n_ghost; k++)
+            b->slot[b->ghost_number[k]] = g->n_local + k;
+        uint32_t *answer = (uint32_t *)b->answers.data;
+        for (size_t i = 0; i < b->n_asked; i++)
+            answer[i] = b->slot[b->asked_number[i]];
+        for (int r = 0; r < P; r++)
+            b->answer_bytes[r] = b->asked_bytes[r] / 2;
+    }
+    /* The slot table now says all they did. */
+    free(b->local_number);
+    free(b->ghost_number);
+    free(b->asked_number);
+    b->local_number = b->ghost_number = b->asked_number = NULL;
+    status = rv__session_agree(s, status);
+    if (status == RV_OK)
+        status = rv__comm_alltoallv(s, b->answers.data, b->answer_bytes, &b->replies, b->asked_bytes);
+    if (status == RV_OK) {
+        g->ghost_remote = malloc(((size_t)g->n_ghost + 1) * sizeof *g->ghost_remote);
+        if (!g->ghost_remote)
+            status = rv__session_fail(s, RV_ENOMEM, "out of memory for ghosts");
+        else if (g->n_ghost > 0)
+            memcpy(g->ghost_remote, b->replies.data, (size_t)g->n_ghost * sizeof *g->ghost_remote);
+    }
+    return rv__session_agree(s, status);
+}
+
+/* Step 3: renames every edge end to its slot and sorts the edges into the CSR by
+ * source, keeping the order in which they arrived.
+ *
+ * A direct counting sort would store each edge at a random place among all the
+ * targets, a cache (and TLB) miss per edge once they outgrow the caches. So the edges
+ * go through buckets of consecutive sources first: the first pass writes them, as
+ * (source, target) pairs, to a few hundred buckets (a few hundred write streams,
+ * which the caches follow), and the second places each bucket's edges within the
+ * bucket's own stretch of the targets, which fits in cache.
+ *
+ * Memory: the owned arrays (8 bytes an edge) and the pairs (8) coexist; then the
+ * source array, spent, holds the targets. Weights add 8 bytes an edge to each stage. */
+enum { MAX_BUCKETS = 256, PREFETCH_DISTANCE = 16 };
+
+/* Gives back the unused tail of an array grown by doubling; large blocks shrink in
+ * place. Keeps the array when the system will not shrink it. */
+static void *shrink(void *array, size_t n, size_t size)
+{
+    void *smaller = array && n ? realloc(array, n * size) : NULL;
+    return smaller ? smaller : array;
+}
+
+static int fill_csr(build *b, rv__owned_input *in)
+{
+    rv_graph *g = b->g;
+    const size_t m = in->n_edges;
+    const uint32_t n = g->n_local;
+    uint32_t *src = in->src;
+    const uint32_t *dst = in->dst, *slot = b->slot;
+    uint64_t *pair = NULL, *cursor = malloc(((size_t)n + 1) * sizeof *cursor);
+    double *pair_weight = NULL;
     int status = RV_OK;
-    if (!src_index || !dst_slot || !g->offsets || !g->targets || (e->with_weights && !g->weights)) {
+    g->offsets = calloc((size_t)n + 1, sizeof *g->offsets);
+    if (!cursor || !g->offsets) {
         status = RV_ENOMEM;
         goto done;
     }
-    rv__idmap_find_many(&b->local, e->src, e->n, src_index);
-    /* Targets owned here resolve through the local map, the rest through the ghost map. */
-    for (size_t i = 0; i < e->n; i++)
-        if (rv__placement_owner_local(&g->placement, e->dst[i]) != me)
-            e->dst[i] |= UINT64_C(1) << 63; /* mark remote; ids are below 2^63 */
-    for (size_t i = 0; i < e->n; i++) {
-        uint64_t id = e->dst[i];
-        dst_slot[i] = id >> 63 ? rv__idmap_find(&b->ghosts, id & ~(UINT64_C(1) << 63))
-                               : rv__idmap_find(&b->local, id);
+    /* Sources are local, so their slot is their index. */
+    for (size_t i = 0; i < m; i++) {
+        src[i] = slot[src[i]];
+        g->offsets[src[i] + 1]++;
     }
-    for (size_t i = 0; i < e->n; i++)
-        g->offsets[src_index[i] + 1]++;
-    for (uint32_t v = 0; v < g->n_local; v++)
+    for (uint32_t v = 0; v < n; v++)
         g->offsets[v + 1] += g->offsets[v];
-    /* Scatter in input order; e->src is reused as each vertex's fill cursor. */
-    uint64_t *cursor = e->src;
-    memcpy(cursor, g->offsets, (size_t)g->n_local * sizeof *cursor);
-    for (size_t i = 0; i < e->n; i++) {
-        uint64_t at = cursor[src_index[i]]++;
-        g->targets[at] = dst_slot[i];
-        if (g->weights)
-            g->weights[at] = e->weight[i];
+
+    /* Bucket k holds the sources [k << shift, (k + 1) << shift). */
+    int shift = 0;
+    while (n > 0 && ((n - 1) >> shift) >= MAX_BUCKETS)
+        shift++;
+    size_t bucket_at[MAX_BUCKETS];
+    uint32_t n_buckets = n ? ((n - 1) >> shift) + 1 : 0;
+    for (uint32_t k = 0; k < n_buckets; k++)
+        bucket_at[k] = g->offsets[(size_t)k << shift];
+    pair = malloc((m ? m : 1) * sizeof *pair);
+    if (in->with_weights)
+        pair_weight = malloc((m ? m : 1) * sizeof *pair_weight);
+    if (!pair || (in->with_weights && !pair_weight)) {
+        status = RV_ENOMEM;
+        goto done;
     }
-    g->m_local = e->n;
+    for (size_t i = 0; i < m; i++) {
+        /* Targets' slots are looked up at random: start the load a few edges early. */
+        if (i + PREFETCH_DISTANCE < m)
+            __builtin_prefetch(&slot[dst[i + PREFETCH_DISTANCE]]);
+        size_t at = bucket_at[src[i] >> shift]++;
+        pair[at] = (uint64_t)src[i] << 32 | slot[dst[i]];
+        if (pair_weight)
+            pair_weight[at] = in->weight[i];
+    }
+    /* The owned arrays are spent: the sources' array becomes the targets and the
+     * weights' array the CSR weights, which saves faulting in fresh pages. */
+    g->targets = shrink(in->src, m, sizeof *g->targets);
+    g->weights = shrink(in->weight, m, sizeof *g->weights);
+    in->src = NULL;
+    in->weight = NULL;
+    free(in->dst);
+    in->dst = NULL;
+    /* with_weights, not in->weight: a rank that received no edge has no array, but
+     * its graph must still say it is weighted, like every other rank's. */
+    if (!g->targets)
+        g->targets = malloc(sizeof *g->targets);
+    if (in->with_weights && !g->weights)
+        g->weights = malloc(sizeof *g->weights);
+    if (!g->targets || (in->with_weights && !g->weights)) {
+        status = RV_ENOMEM;
+        goto done;
+    }
+    memcpy(cursor, g->offsets, (size_t)n * sizeof *cursor);
+    for (size_t k = 0; k < m; k++) {
+        uint64_t at = cursor[pair[k] >> 32]++;
+        g->targets[at] = (uint32_t)pair[k];
+        if (pair_weight)
+            g->weights[at] = pair_weight[k];
+    }
+    g->m_local = m;
 done:
-    free(src_index);
-    free(dst_slot);
+    free(cursor);
+    free(pair);
+    free(pair_weight);
+    free(in->src);
+    free(in->dst);
+    free(in->weight);
+    in->src = in->dst = NULL;
+    in->weight = NULL;
+    in->n_edges = in->capacity = 0;
     return status;
 }
 
 int rv__graph_build(rv_graph *g, rv__owned_input *in)
 {
     rv_session *s = g->session;
-    const int P = s->size;
+    const size_t P = (size_t)s->size;
     build b = {.g = g};
     int status = RV_OK;
-    b.request_bytes = calloc((size_t)P, sizeof *b.request_bytes);
-    b.answer_bytes = calloc((size_t)P, sizeof *b.answer_bytes);
-    /* e->src doubles as the fill cursor in fill_csr(), which needs n_local entries. */
-    if (!b.request_bytes || !b.answer_bytes || rv__idmap_init(&b.local, in->edges.n / 4 + in->vertices.n) != RV_OK ||
-        rv__idmap_init(&b.ghosts, in->edges.n / 4) != RV_OK || collect_vertices(&b, in) != RV_OK ||
-        order_ghosts(&b) != RV_OK)
+    b.request_bytes = calloc(P, sizeof *b.request_bytes);
+    b.answer_bytes = calloc(P, sizeof *b.answer_bytes);
+    b.asked_bytes = calloc(P, sizeof *b.asked_bytes);
+    double t[5];
+    t[0] = rv__now();
+    if (!b.request_bytes || !b.answer_bytes || !b.asked_bytes || order_ghosts(&b, &in->ids) != RV_OK)
         status = rv__session_fail(s, RV_ENOMEM, "out of memory building the graph");
     status = rv__session_agree(s, status);
+    t[1] = rv__now();
     if (status == RV_OK)
-        status = resolve_ghosts(&b);
-    if (status == RV_OK && in->edges.n < g->n_local && rv__edge_list_reserve(&in->edges, g->n_local - in->edges.n) != RV_OK)
-        status = rv__session_fail(s, RV_ENOMEM, "out of memory building the graph");
-    if (status == RV_OK && fill_csr(&b, &in->edges) != RV_OK)
+        status = ask_owners(&b, &in->ids);
+    t[2] = rv__now();
+    if (status == RV_OK)
+        status = number_and_answer(&b, &in->ids);
+    t[3] = rv__now();
+    if (status == RV_OK && fill_csr(&b, in) != RV_OK)
         status = rv__session_fail(s, RV_ENOMEM, "out of memory building the CSR");
+    t[4] = rv__now();
     status = rv__session_agree(s, status);
+    rv__log(s, RV_LOG_DEBUG, "build: ghosts %.3f s, requests %.3f s, numbering %.3f s, CSR %.3f s", t[1] - t[0],
+            t[2] - t[1], t[3] - t[2], t[4] - t[3]);
     if (status == RV_OK) {
         uint64_t totals[2] = {g->n_local, g->m_local};
         status = rv__session_agree(s, rv__comm_allreduce_u64(s, totals, 2, RV__REDUCE_SUM));
         g->n_vertices = totals[0];
         g->n_edges = totals[1];
     }
-    rv__idmap_destroy(&b.local);
-    rv__idmap_destroy(&b.ghosts);
-    free(b.ghost_ids);
+    free(b.ghost_number);
+    free(b.local_number);
+    free(b.asked_number);
+    free(b.slot);
     free(b.request_bytes);
     free(b.answer_bytes);
+    free(b.asked_bytes);
     rv__buffer_destroy(&b.requests);
     rv__buffer_destroy(&b.answers);
     rv__buffer_destroy(&b.replies);

@@ -3,21 +3,26 @@
  * The load runs in rounds so that no rank ever holds more than one block of text
  * and one block of parsed edges beyond what it already owns: in each round every
  * rank parses one block of its byte range, edges travel to their owners in one
- * all-to-all, and a small reduction tells whether anyone still has text and whether
- * anyone failed. A bad line stops the rounds on every rank; the error reported is
- * the first bad line of the file, numbered as in the file, whatever the rank count.
+ * all-to-all, and one small reduction tells whether anyone still has text and
+ * whether anyone failed. Owners intern the ids of the edges they receive at once
+ * (see rv__owned_input in graph.h), so what a rank keeps is 8 bytes an edge. A bad
+ * line stops the rounds on every rank; the error reported is the first bad line of
+ * the file, numbered as in the file, whatever the rank count.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "comm.h"
 #include "graph.h"
 #include "memory.h"
-#include "sort.h"
 
-enum { BLOCK_BYTES = 16 << 20 };
+/* Text per round and rank. Small enough that a round's scratch (text, parsed edges,
+ * send and receive blocks: about five times this) stays well below what the build
+ * needs at its peak; large enough that rounds are few, since every round's
+ * collectives wait for the slowest rank, which costs most when ranks share cores
+ * with other work. */
+enum { BLOCK_BYTES = 8 << 20 };
 
 /* Which input a round reads: the two files are shipped differently. */
 typedef enum { INPUT_VERTICES = 0, INPUT_EDGES = 1 } input_kind;
@@ -31,16 +36,26 @@ typedef struct file_part {
     uint64_t first_with_weight, first_without_weight; /* part-relative line numbers, 0 = none */
 } file_part;
 
-/* Per-round scratch, reused across rounds. */
+/* Per-round scratch, reused across rounds so that later rounds touch no fresh pages.
+ *
+ * A round's records travel as one block per owner rank, each block a structure of
+ * arrays: the block of c records holds c source ids, then c target ids, then c
+ * weights (vertex records: c ids), 8 bytes each. The block for this rank itself is
+ * kept out of the exchange: it sits after all others in the send buffer and is
+ * interned from there, which saves copying a 1/P share of the edges. */
 typedef struct round_scratch {
     rv__edge_list parsed;
     rv__id_list parsed_ids;
     int *owner;
     size_t owner_capacity;
-    uint64_t *send_bytes, *recv_bytes, *cursor;
-    unsigned char *send;
-    size_t send_capacity;
+    uint64_t *send_bytes, *recv_bytes;
+    size_t *count;    /* [P] records per owner this round */
+    size_t *fill;     /* [P] records packed so far per owner */
+    uint64_t **block; /* [P] where each owner's block starts in send */
+    uint64_t *send;
+    size_t send_capacity; /* in 8-byte words */
     rv__buffer recv;
+    double intern_seconds; /* hashing ids as they arrive: counted as build time */
 } round_scratch;
 
 static int open_part(rv_session *s, file_part *part, const char *path, input_kind kind)
@@ -78,15 +93,17 @@ static int report_first_bad_line(rv_session *s, file_part *part, int local_statu
     return rv__session_agree_keyed(s, local_status, key);
 }
 
-static int reserve_send(round_scratch *r, size_t bytes)
+static int reserve_send(round_scratch *r, size_t words)
 {
-    if (bytes <= r->send_capacity)
+    if (words <= r->send_capacity)
         return RV_OK;
-    unsigned char *p = realloc(r->send, bytes);
+    if (words > SIZE_MAX / 8)
+        return RV_ENOMEM;
+    uint64_t *p = realloc(r->send, words * 8);
     if (!p)
         return RV_ENOMEM;
     r->send = p;
-    r->send_capacity = bytes;
+    r->send_capacity = words;
     return RV_OK;
 }
 
@@ -102,100 +119,172 @@ static int reserve_owner(round_scratch *r, size_t n)
     return RV_OK;
 }
 
-/* Packs this round's parsed records into per-owner blocks of r->send. Edge records
- * are (src, dst[, weight]); an undirected line also yields (dst, src[, weight]) for
- * dst's owner. Vertex records are one id. */
-static int pack_round(rv_graph *g, round_scratch *r, input_kind kind, bool undirected, bool weighted,
-                      size_t record_bytes)
+/* Grows one array of the owned edges to @p capacity elements; untouched on failure. */
+static int grow_array(void **array, size_t capacity, size_t size)
 {
-    const int P = g->session->size;
-    rv__edge_list *e = &r->parsed;
-    size_t n = kind == INPUT_EDGES ? e->n : r->parsed_ids.n;
-    size_t n_records = kind == INPUT_EDGES && undirected ? 2 * n : n;
-    if (reserve_owner(r, n_records) != RV_OK || reserve_send(r, n_records * record_bytes) != RV_OK)
+    if (capacity > SIZE_MAX / size)
         return RV_ENOMEM;
-    int status;
-    if (kind == INPUT_VERTICES) {
-        status = rv__placement_owners(g->session, &g->placement, r->parsed_ids.id, n, r->owner);
-    } else {
-        status = rv__placement_owners(g->session, &g->placement, e->src, n, r->owner);
-        if (status == RV_OK && undirected)
-            status = rv__placement_owners(g->session, &g->placement, e->dst, n, r->owner + n);
+    void *grown = realloc(*array, capacity * size);
+    if (!grown)
+        return RV_ENOMEM;
+    *array = grown;
+    return RV_OK;
+}
+
+/* Makes room for @p extra more owned edges. Capacity doubles, and large blocks are
+ * mapped memory that realloc moves by remapping, so growing neither copies the edges
+ * nor touches pages before they are written. */
+static int reserve_edges(rv__owned_input *in, size_t extra)
+{
+    if (extra > SIZE_MAX - in->n_edges)
+        return RV_ENOMEM;
+    if (in->n_edges + extra <= in->capacity)
+        return RV_OK;
+    size_t capacity = in->capacity < 4096 ? 4096 : in->capacity;
+    while (capacity < in->n_edges + extra)
+        capacity = capacity <= SIZE_MAX / 2 ? 2 * capacity : in->n_edges + extra;
+    /* The arrays grow one by one and capacity moves only once all have grown, so a
+     * failure leaves the input consistent. */
+    int status = grow_array((void **)&in->src, capacity, sizeof *in->src);
+    if (status == RV_OK)
+        status = grow_array((void **)&in->dst, capacity, sizeof *in->dst);
+    if (status == RV_OK && in->with_weights)
+        status = grow_array((void **)&in->weight, capacity, sizeof *in->weight);
+    if (status == RV_OK)
+        in->capacity = capacity;
+    return status;
+}
+
+/* Packs this round's parsed records into per-owner blocks of r->send (see
+ * round_scratch). Edge records are (src, dst[, weight]); an undirected line also
+ * yields (dst, src[, weight]) for dst's owner. Vertex records are one id. Leaves
+ * r->send_bytes ready for the exchange, with this rank's own block left out.
+ * Every rank calls this every round, with no records when it has @p failed (or
+ * cannot make room), because a placement with a directory answers
+ * rv__placement_owners() collectively. */
+static int pack_round(rv_graph *g, round_scratch *r, input_kind kind, bool undirected, size_t n_columns,
+                      bool failed)
+{
+    const int P = g->session->size, me = g->session->rank;
+    const rv__edge_list *e = &r->parsed;
+    size_t n = failed ? 0 : kind == INPUT_EDGES ? e->n : r->parsed_ids.n;
+    size_t n_records = kind == INPUT_EDGES && undirected ? 2 * n : n;
+    int status = RV_OK;
+    /* At least one word, so that block pointers are never offsets from NULL. */
+    if (n_records > SIZE_MAX / n_columns - 1 || reserve_owner(r, n_records) != RV_OK ||
+        reserve_send(r, n_records * n_columns + 1) != RV_OK) {
+        status = RV_ENOMEM;
+        n = n_records = 0;
     }
-    if (status != RV_OK)
+    const uint64_t *first = kind == INPUT_VERTICES ? r->parsed_ids.id : e->src;
+    int placed = rv__placement_owners(g->session, &g->placement, first, n, r->owner);
+    if (kind == INPUT_EDGES && undirected) {
+        int reverse = rv__placement_owners(g->session, &g->placement, e->dst, n, r->owner + n);
+        placed = placed != RV_OK ? placed : reverse;
+    }
+    status = status != RV_OK ? status : placed;
+    if (status != RV_OK || failed)
         return status;
 
-    memset(r->send_bytes, 0, (size_t)P * sizeof *r->send_bytes);
+    memset(r->count, 0, (size_t)P * sizeof *r->count);
     for (size_t i = 0; i < n_records; i++)
-        r->send_bytes[r->owner[i]] += record_bytes;
-    uint64_t offset = 0;
+        r->count[r->owner[i]]++;
+    /* Blocks in rank order, then this rank's own, which the exchange skips. */
+    uint64_t *at = r->send;
     for (int q = 0; q < P; q++) {
-        r->cursor[q] = offset;
-        offset += r->send_bytes[q];
-    }
-    for (size_t i = 0; i < n_records; i++) {
-        unsigned char *out = r->send + r->cursor[r->owner[i]];
-        r->cursor[r->owner[i]] += record_bytes;
-        if (kind == INPUT_VERTICES) {
-            memcpy(out, &r->parsed_ids.id[i], 8);
-            continue;
+        r->send_bytes[q] = q == me ? 0 : 8 * r->count[q] * n_columns;
+        if (q != me) {
+            r->block[q] = at;
+            at += r->count[q] * n_columns;
         }
-        /* Record i < n is the line's edge; record n + i is its reverse. */
-        size_t line = i < n ? i : i - n;
-        uint64_t from = i < n ? e->src[line] : e->dst[line];
-        uint64_t to = i < n ? e->dst[line] : e->src[line];
-        memcpy(out, &from, 8);
-        memcpy(out + 8, &to, 8);
-        if (weighted)
-            memcpy(out + 16, &e->weight[line], 8);
     }
-    return RV_OK;
-}
+    r->block[me] = at;
 
-/* Appends received records to what this rank owns. */
-static int unpack_round(round_scratch *r, rv__owned_input *owned, input_kind kind, bool weighted,
-                        size_t record_bytes)
-{
-    size_t n = r->recv.size / record_bytes;
-    const unsigned char *p = r->recv.data;
+    /* Column c of block q starts c * count[q] words in. */
+    const size_t *stride = r->count;
+    size_t *fill = r->fill;
+    memset(fill, 0, (size_t)P * sizeof *fill);
     if (kind == INPUT_VERTICES) {
-        for (size_t i = 0; i < n; i++) {
-            uint64_t id;
-            memcpy(&id, p + i * record_bytes, 8);
-            if (rv__id_list_push(&owned->vertices, id) != RV_OK)
-                return RV_ENOMEM;
-        }
+        for (size_t i = 0; i < n; i++)
+            r->block[r->owner[i]][fill[r->owner[i]]++] = r->parsed_ids.id[i];
         return RV_OK;
     }
-    rv__edge_list *e = &owned->edges;
-    if (rv__edge_list_reserve(e, n) != RV_OK)
-        return RV_ENOMEM;
-    for (size_t i = 0; i < n; i++, p += record_bytes) {
-        memcpy(&e->src[e->n], p, 8);
-        memcpy(&e->dst[e->n], p + 8, 8);
-        if (weighted)
-            memcpy(&e->weight[e->n], p + 16, 8);
-        e->n++;
+    for (size_t i = 0; i < n_records; i++) {
+        int q = r->owner[i];
+        uint64_t *out = r->block[q] + fill[q]++;
+        /* Record i < n is the line's edge; record n + i is its reverse. */
+        size_t line = i < n ? i : i - n;
+        out[0] = i < n ? e->src[line] : e->dst[line];
+        out[stride[q]] = i < n ? e->dst[line] : e->src[line];
+        if (n_columns == 3)
+            memcpy(&out[2 * stride[q]], &e->weight[line], 8);
     }
     return RV_OK;
 }
 
-/* Reads one file in rounds and ships its records to their owners. Collective. */
+/* Interns the records of one block (from the exchange, or this rank's own) into what
+ * this rank owns. */
+static int unpack_block(rv__owned_input *owned, input_kind kind, const uint64_t *block, size_t n, size_t n_columns)
+{
+    if (n == 0)
+        return RV_OK;
+    if (kind == INPUT_VERTICES)
+        return rv__idmap_intern_many(&owned->ids, block, n, NULL);
+    if (reserve_edges(owned, n) != RV_OK)
+        return RV_ENOMEM;
+    int status = rv__idmap_intern_many(&owned->ids, block, n, owned->src + owned->n_edges);
+    if (status == RV_OK)
+        status = rv__idmap_intern_many(&owned->ids, block + n, n, owned->dst + owned->n_edges);
+    if (status == RV_OK && n_columns == 3)
+        memcpy(owned->weight + owned->n_edges, block + 2 * n, n * sizeof *owned->weight);
+    if (status == RV_OK)
+        owned->n_edges += n;
+    return status;
+}
+
+/* Takes in this round's blocks in rank order, so that edges reach the CSR in the
+ * same order whether or not they crossed the network. */
+static int unpack_round(rv_session *s, round_scratch *r, rv__owned_input *owned, input_kind kind, size_t n_columns)
+{
+    double t0 = rv__now();
+    int status = RV_OK;
+    const uint64_t *received = (const uint64_t *)r->recv.data;
+    for (int q = 0; q < s->size && status == RV_OK; q++) {
+        if (q == s->rank) {
+            status = unpack_block(owned, kind, r->block[q], r->count[q], n_columns);
+            continue;
+        }
+        size_t n = r->recv_bytes[q] / (8 * n_columns);
+        status = unpack_block(owned, kind, received, n, n_columns);
+        received += n * n_columns;
+    }
+    r->intern_seconds += rv__now() - t0;
+    return status;
+}
+
+/* Reads one file in rounds and ships its records to their owners. Collective.
+ *
+ * A round is one reduction and one exchange. The reduction tells everyone whether
+ * anyone failed (parsing or packing this round's block, or taking in the previous
+ * round's) and whether anyone still has text; failing to take in the last round's
+ * records is caught by the final round's reduction, which no rank skips. Keeping the
+ * collectives per round few matters when ranks share cores with other work: each one
+ * waits for the slowest rank. */
 static int shuffle_file(rv_graph *g, const rv_load_options *o, file_part *part, const rv__edge_format *format,
                         round_scratch *r, rv__owned_input *owned, double *read_seconds, double *shuffle_seconds)
 {
     rv_session *s = g->session;
     bool weighted = part->kind == INPUT_EDGES && format->keep_weights;
-    size_t record_bytes = part->kind == INPUT_VERTICES ? 8 : weighted ? 24 : 16;
+    size_t n_columns = part->kind == INPUT_VERTICES ? 1 : weighted ? 3 : 2;
     bool exhausted = false;
+    int status = RV_OK; /* carries a failure to take in a round's records to the next round */
     for (;;) {
         double t0 = rv__now();
-        int status = RV_OK;
         rv__parse_error error = {0};
         rv__parse_summary summary = {0};
         r->parsed.n = 0;
         r->parsed_ids.n = 0;
-        if (!exhausted) {
+        if (status == RV_OK && !exhausted) {
             const char *text;
             size_t length;
             char io_error[256];
@@ -211,6 +300,13 @@ static int shuffle_file(rv_graph *g, const rv_load_options *o, file_part *part, 
             if (status == RV_ENOMEM)
                 rv__session_fail(s, status, "out of memory parsing '%s'", part->path);
         }
+        double t1 = rv__now();
+        *read_seconds += t1 - t0;
+        int packed = pack_round(g, r, part->kind, o->undirected, n_columns, status != RV_OK);
+        if (status == RV_OK && (status = packed) == RV_ENOMEM)
+            rv__session_fail(s, status, "out of memory placing %s of '%s'",
+                             part->kind == INPUT_EDGES ? "edges" : "vertices", part->path);
+
         /* Everyone learns whether anyone failed or still has text. */
         uint64_t flags[2] = {status != RV_OK, !exhausted};
         if (rv__comm_allreduce_u64(s, flags, 2, RV__REDUCE_MAX) != RV_OK)
@@ -224,21 +320,20 @@ static int shuffle_file(rv_graph *g, const rv_load_options *o, file_part *part, 
         part->lines_done += summary.n_lines;
         if (!flags[1])
             return RV_OK;
-        double t1 = rv__now();
-        *read_seconds += t1 - t0;
 
-        status = pack_round(g, r, part->kind, o->undirected, weighted, record_bytes);
-        if (status != RV_OK)
-            status = rv__session_fail(s, status, "out of memory placing edges of '%s'", part->path);
-        status = rv__session_agree(s, status);
-        if (status == RV_OK)
-            status = rv__comm_alltoallv(s, r->send, r->send_bytes, &r->recv, r->recv_bytes);
-        if (status == RV_OK && unpack_round(r, owned, part->kind, weighted, record_bytes) != RV_OK)
-            status = rv__session_fail(s, RV_ENOMEM, "out of memory receiving edges of '%s'", part->path);
-        status = rv__session_agree(s, status);
-        if (status != RV_OK)
-            return status;
+        status = rv__comm_alltoallv(s, r->send, r->send_bytes, &r->recv, r->recv_bytes);
         *shuffle_seconds += rv__now() - t1;
+        if (status == RV_OK) {
+            status = unpack_round(s, r, owned, part->kind, n_columns);
+            if (status == RV_ELIMIT)
+                rv__session_fail(s, status,
+                                 "rank %d sees more than 2^32 - 2 distinct vertex ids (its vertices and their "
+                                 "neighbours): use more ranks",
+                                 s->rank);
+            else if (status != RV_OK)
+                rv__session_fail(s, status, "out of memory receiving %s of '%s'",
+                                 part->kind == INPUT_EDGES ? "edges" : "vertices", part->path);
+        }
     }
 }
 
@@ -271,9 +366,22 @@ static void destroy_scratch(round_scratch *r)
     free(r->owner);
     free(r->send_bytes);
     free(r->recv_bytes);
-    free(r->cursor);
+    free(r->count);
+    free(r->fill);
+    free(r->block);
     free(r->send);
     rv__buffer_destroy(&r->recv);
+}
+
+static void destroy_owned(rv__owned_input *in)
+{
+    rv__idmap_destroy(&in->ids);
+    free(in->src);
+    free(in->dst);
+    free(in->weight);
+    in->src = in->dst = NULL;
+    in->weight = NULL;
+    in->n_edges = in->capacity = 0;
 }
 
 int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
@@ -294,14 +402,20 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
     uint64_t rss_before = rv__rss_bytes();
     rv__edge_list_init(&r.parsed, weighted);
     rv__id_list_init(&r.parsed_ids);
-    rv__edge_list_init(&owned.edges, weighted);
-    rv__id_list_init(&owned.vertices);
+    owned.with_weights = weighted;
 
     rv_graph *g = calloc(1, sizeof *g);
-    r.send_bytes = calloc((size_t)s->size, sizeof *r.send_bytes);
-    r.recv_bytes = calloc((size_t)s->size, sizeof *r.recv_bytes);
-    r.cursor = calloc((size_t)s->size, sizeof *r.cursor);
-    if (!g || !r.send_bytes || !r.recv_bytes || !r.cursor)
+    const size_t P = (size_t)s->size;
+    r.send_bytes = calloc(P, sizeof *r.send_bytes);
+    r.recv_bytes = calloc(P, sizeof *r.recv_bytes);
+    r.count = calloc(P, sizeof *r.count);
+    r.fill = calloc(P, sizeof *r.fill);
+    r.block = calloc(P, sizeof *r.block);
+    /* The id map starts small and doubles as ids arrive: nothing known before the
+     * load bounds the number of distinct ids well, and a table sized from the edge
+     * count would be mostly empty and miss the caches on every probe. */
+    if (!g || !r.send_bytes || !r.recv_bytes || !r.count || !r.fill || !r.block ||
+        rv__idmap_init(&owned.ids, 1 << 12) != RV_OK)
         status = rv__session_fail(s, RV_ENOMEM, "out of memory starting the load");
     else if (!o->edge_file)
         status = rv__session_fail(s, RV_EINVAL, "no edge file given");
@@ -324,6 +438,8 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
                            (edge_part.reader ? rv__range_reader_part_bytes(edge_part.reader) : 0);
     rv__range_reader_close(&vertex_part.reader);
     rv__range_reader_close(&edge_part.reader);
+    /* Interning the ids as they arrived was the first step of the build. */
+    double intern_seconds = r.intern_seconds;
     destroy_scratch(&r);
     if (status != RV_OK)
         goto done;
@@ -335,7 +451,7 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
 
     /* Statistics are reduced once here so that every rank holds the same. */
     uint64_t sums[4] = {input_bytes, rv__graph_bytes(g), rss_before, rv__rss_bytes()};
-    double seconds[3] = {read_seconds, shuffle_seconds, rv__now() - t_build};
+    double seconds[3] = {read_seconds, shuffle_seconds, rv__now() - t_build + intern_seconds};
     status = rv__comm_allreduce_u64(s, sums, 4, RV__REDUCE_SUM);
     if (status == RV_OK)
         status = rv__comm_allreduce_f64(s, seconds, 3, RV__REDUCE_MAX);
@@ -351,10 +467,10 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
         .rss_before_bytes_sum = sums[2],
         .rss_after_bytes_sum = sums[3],
     };
-    rv__log(s, RV_LOG_DEBUG, "load took %.3f s", rv__now() - t_start);
+    rv__log(s, RV_LOG_DEBUG, "load took %.3f s (here: reading %.3f s, shipping %.3f s, interning %.3f s)",
+            rv__now() - t_start, read_seconds, shuffle_seconds, intern_seconds);
 done:
-    rv__edge_list_destroy(&owned.edges);
-    rv__id_list_destroy(&owned.vertices);
+    destroy_owned(&owned);
     if (status != RV_OK) {
         rv_graph_free(&g);
         return status;

@@ -12,9 +12,15 @@
 #define RV__IDMAP_EMPTY UINT64_MAX
 #define RV__IDMAP_NONE UINT32_MAX
 
+/* A key and its value share a cell, so that a lookup that hits touches one cache
+ * line, not one in a key array and another in a value array. */
+typedef struct rv__idmap_cell {
+    uint64_t key;
+    uint32_t value;
+} rv__idmap_cell;
+
 typedef struct rv__idmap {
-    uint64_t *keys;
-    uint32_t *values;
+    rv__idmap_cell *cells;
     size_t mask; /* capacity - 1; capacity is a power of two */
     size_t n;
 } rv__idmap;
@@ -26,17 +32,25 @@ void rv__idmap_destroy(rv__idmap *map);
 int rv__idmap_insert(rv__idmap *map, uint64_t key, uint32_t value);
 /* Sets the value of a present key. */
 void rv__idmap_set(rv__idmap *map, uint64_t key, uint32_t value);
-/* Copies the keys (in table order) into @p out[map->n]. */
-void rv__idmap_keys(const rv__idmap *map, uint64_t *out);
+
+/* Numbers keys in the order they are first seen: each of @p keys[n] that is new gets
+ * the value map->n (then the count grows), and @p values[i] receives the value of
+ * keys[i], old or new. @p values may be NULL when only the insertion matters. Lookups
+ * are batched with prefetches, which is what keeps this from stalling on memory when
+ * the table outgrows the caches. Meant for maps that only this function fills, whose
+ * values are then exactly 0 .. map->n - 1. RV_OK, RV_ENOMEM (growing failed), or
+ * RV_ELIMIT when a value would reach RV__IDMAP_NONE; after an error, the keys before
+ * the failing one are in the map. */
+int rv__idmap_intern_many(rv__idmap *map, const uint64_t *keys, size_t n, uint32_t *values);
 
 /* The value of @p key, or RV__IDMAP_NONE. Linear probing from the mixed key. */
 static inline uint32_t rv__idmap_find(const rv__idmap *map, uint64_t key)
 {
     size_t i = rv__mix64(key) & map->mask;
     for (;;) {
-        uint64_t k = map->keys[i];
+        uint64_t k = map->cells[i].key;
         if (k == key)
-            return map->values[i];
+            return map->cells[i].value;
         if (k == RV__IDMAP_EMPTY)
             return RV__IDMAP_NONE;
         i = (i + 1) & map->mask;
@@ -44,7 +58,7 @@ static inline uint32_t rv__idmap_find(const rv__idmap *map, uint64_t key)
 }
 
 /* Looks up @p n keys, overlapping their cache misses by prefetching a batch of cells
- * before probing them: this is what keeps the graph build from stalling on memory. */
+ * before probing them. */
 void rv__idmap_find_many(const rv__idmap *map, const uint64_t *keys, size_t n, uint32_t *values);
 
 #endif /* RV_IDMAP_H */

@@ -1,4 +1,4 @@
-/* sort.h — radix sorts of 64-bit keys, used to order vertex ids during the build and the output. */
+/* sort.h — radix sorts of 64-bit keys (alone or with a 32-bit payload), used to order vertex ids during the build and the output. */
 #ifndef RV_SORT_H
 #define RV_SORT_H
 
@@ -9,6 +9,10 @@
  * which every key has the same byte (small ids need few passes). Returns RV_ENOMEM
  * if the scratch array cannot be allocated. */
 int rv__sort_u64(uint64_t *keys, size_t n);
+
+/* Sorts @p keys ascending as rv__sort_u64() does, moving @p values[i] along with
+ * keys[i]; equal keys keep their order. RV_ENOMEM if scratch cannot be allocated. */
+int rv__sort_u64_u32(uint64_t *keys, uint32_t *values, size_t n);
 
 /* Removes adjacent duplicates of a sorted array; returns the new length. */
 size_t rv__unique_u64(uint64_t *keys, size_t n);

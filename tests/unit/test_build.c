@@ -76,6 +76,65 @@ static void test_idmap_insert_find_grow(void)
     rv__idmap_destroy(&map);
 }
 
+static void test_sort_pairs_is_stable(void)
+{
+    uint64_t state = 3;
+    for (size_t n = 0; n < 5000; n = n * 3 + 1) {
+        uint64_t *keys = malloc((n + 1) * sizeof *keys), *original = malloc((n + 1) * sizeof *original);
+        uint32_t *values = malloc((n + 1) * sizeof *values);
+        for (size_t i = 0; i < n; i++) {
+            /* Few distinct keys, some large: duplicates test stability, and every byte varies. */
+            original[i] = keys[i] = next_random(&state) % 97 * UINT64_C(0x0101010101010101) >> 1;
+            values[i] = (uint32_t)i;
+        }
+        CU_ASSERT_EQUAL(rv__sort_u64_u32(keys, values, n), RV_OK);
+        for (size_t i = 0; i < n; i++) {
+            CU_ASSERT_EQUAL(keys[i], original[values[i]]);
+            if (i > 0)
+                CU_ASSERT(keys[i - 1] < keys[i] || (keys[i - 1] == keys[i] && values[i - 1] < values[i]));
+        }
+        free(keys);
+        free(original);
+        free(values);
+    }
+}
+
+static void test_idmap_intern_numbers_first_seen(void)
+{
+    rv__idmap map;
+    CU_ASSERT_EQUAL_FATAL(rv__idmap_init(&map, 1), RV_OK);
+    enum { N = 200000 };
+    uint64_t *keys = malloc(N * sizeof *keys);
+    uint32_t *values = malloc(N * sizeof *values), *first = malloc(N * sizeof *first);
+    uint64_t state = 11;
+    /* Runs of one key (as in edge lists sorted by source) and keys seen again later. */
+    for (uint32_t i = 0; i < N; i++)
+        keys[i] = i % 3 == 0 ? next_random(&state) >> 1 : i % 3 == 1 ? keys[i - 1] : keys[i / 2];
+    CU_ASSERT_EQUAL_FATAL(rv__idmap_intern_many(&map, keys, N / 2, values), RV_OK);
+    CU_ASSERT_EQUAL_FATAL(rv__idmap_intern_many(&map, keys + N / 2, N - N / 2, values + N / 2), RV_OK);
+    /* Values number the keys 0, 1, 2, ... in the order they first appear. */
+    uint32_t next = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t seen = rv__idmap_find(&map, keys[i]);
+        CU_ASSERT_EQUAL(values[i], seen);
+        if (seen == next) {
+            first[next++] = i;
+        } else {
+            CU_ASSERT(seen < next && first[seen] < i && keys[first[seen]] == keys[i]);
+        }
+    }
+    CU_ASSERT_EQUAL(map.n, next);
+    /* Without a value array, only new keys are added. */
+    uint64_t more[3] = {keys[5], RV_ID_MAX, 0};
+    CU_ASSERT_EQUAL(rv__idmap_intern_many(&map, more, 3, NULL), RV_OK);
+    CU_ASSERT_EQUAL(rv__idmap_find(&map, RV_ID_MAX), next);
+    CU_ASSERT_EQUAL(map.n, next + 1 + (rv__idmap_find(&map, 0) == next + 1));
+    free(keys);
+    free(values);
+    free(first);
+    rv__idmap_destroy(&map);
+}
+
 static void test_hash_owner_range_and_balance(void)
 {
     for (int P = 1; P <= 7; P++) {
@@ -195,6 +254,46 @@ static void test_build_missing_file(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(rv_session_last_error(session), "/nonexistent/rivulet/graph.e"));
 }
 
+/* Enough vertices for the CSR build to sort through many buckets: every vertex's
+ * out-edges must come out in file order. */
+static void test_build_keeps_file_order_per_vertex(void)
+{
+    enum { N_EDGES = 30000, N_IDS = 4000 };
+    uint64_t state = 5, *src = malloc(N_EDGES * sizeof *src), *dst = malloc(N_EDGES * sizeof *dst);
+    char path[256];
+    snprintf(path, sizeof path, "%s/order.e", tmpdir);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    for (int i = 0; i < N_EDGES; i++) {
+        /* Sparse, large ids, with a few heavy sources. */
+        src[i] = (i % 5 ? next_random(&state) % N_IDS : 7) * UINT64_C(1000000007);
+        dst[i] = next_random(&state) % N_IDS * UINT64_C(1000000007);
+        fprintf(f, "%llu %llu\n", (unsigned long long)src[i], (unsigned long long)dst[i]);
+    }
+    fclose(f);
+    rv_load_options o = {.edge_file = path, .weight_column = -1};
+    rv_graph *g = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_graph_load(session, &o, &g), RV_OK);
+    CU_ASSERT_EQUAL(rv_graph_n_edges(g), N_EDGES);
+    for (uint32_t v = 1; v < g->n_local; v++)
+        CU_ASSERT(g->gid[v - 1] < g->gid[v]);
+    uint64_t *seen = calloc(g->n_local, sizeof *seen);
+    for (int i = 0; i < N_EDGES; i++) {
+        uint32_t v = rv__graph_local_index(g, src[i]);
+        CU_ASSERT_FATAL(v != UINT32_MAX);
+        uint64_t e = g->offsets[v] + seen[v]++;
+        CU_ASSERT_FATAL(e < g->offsets[v + 1]);
+        uint32_t slot = g->targets[e];
+        CU_ASSERT_EQUAL(slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local], dst[i]);
+    }
+    for (uint32_t v = 0; v < g->n_local; v++)
+        CU_ASSERT_EQUAL(g->offsets[v] + seen[v], g->offsets[v + 1]);
+    free(seen);
+    free(src);
+    free(dst);
+    rv_graph_free(&g);
+}
+
 static void test_format_double_round_trips(void)
 {
     char buffer[64];
@@ -228,13 +327,16 @@ int main(int argc, char **argv)
     CU_initialize_registry();
     CU_pSuite suite = CU_add_suite("build", NULL, NULL);
     CU_add_test(suite, "radix sort matches qsort", test_sort_matches_qsort);
+    CU_add_test(suite, "radix sort of pairs is stable", test_sort_pairs_is_stable);
     CU_add_test(suite, "id map insert, find, grow", test_idmap_insert_find_grow);
+    CU_add_test(suite, "id map interns in first-seen order", test_idmap_intern_numbers_first_seen);
     CU_add_test(suite, "hash owner range and balance", test_hash_owner_range_and_balance);
     CU_add_test(suite, "directed build with isolated vertices", test_build_directed_with_isolated_vertices);
     CU_add_test(suite, "undirected build doubles edges", test_build_undirected_doubles_edges);
     CU_add_test(suite, "first bad line reported", test_build_reports_first_bad_line);
     CU_add_test(suite, "mixed weight columns refused", test_build_refuses_mixed_weight_columns);
     CU_add_test(suite, "missing file", test_build_missing_file);
+    CU_add_test(suite, "file order kept per vertex", test_build_keeps_file_order_per_vertex);
     CU_add_test(suite, "doubles round-trip", test_format_double_round_trips);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
