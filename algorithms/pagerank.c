@@ -5,7 +5,12 @@
  * from rank = 1/|V|, where S is the total rank of the sinks (out-degree 0): a sink's
  * rank is spread evenly over every vertex, so the ranks always sum to 1.
  * Message: a double, rank(u) / outdeg(u). Combiner: sum.
- * Aggregator 0: sum of the sinks' ranks, read one superstep later.
+ * Aggregator 0: sum of the sinks' ranks. Master hook: after each superstep it
+ * turns that sum into the part of every vertex's new rank that does not depend on
+ * its in-edges, (1 - d) / |V| + d * S / |V|. The hook runs on every rank with the
+ * same inputs, so it keeps that number, and the superstep, in the program's own
+ * state: compute() then does one multiply-add per vertex and asks the engine
+ * nothing it already knows.
  * Supersteps: superstep 0 sends the initial ranks; supersteps 1..K each apply one
  * iteration; every vertex votes to halt after iteration K.
  * Reference: Page, Brin, Motwani, Winograd, "The PageRank citation ranking" (1999);
@@ -19,6 +24,9 @@
 typedef struct pagerank_params {
     int64_t iterations;
     double damping;
+    /* Kept by the master hook for the coming superstep. */
+    uint64_t superstep;
+    double base_rank;
 } pagerank_params;
 
 enum { AGG_SINK_RANK };
@@ -49,17 +57,25 @@ static void compute(rv_context *ctx, void *value, const void *messages, size_t n
 {
     const pagerank_params *params = user;
     double *rank = value;
-    uint64_t step = rv_superstep(ctx);
+    uint64_t step = params->superstep;
     if (step > 0) {
-        double n = (double)rv_n_vertices(ctx);
         double incoming = n_messages ? *(const double *)messages : 0.0;
-        double sinks = rv_aggregated_double(ctx, AGG_SINK_RANK);
-        *rank = (1.0 - params->damping) / n + params->damping * incoming + params->damping * sinks / n;
+        *rank = params->base_rank + params->damping * incoming;
     }
     if (step < (uint64_t)params->iterations)
         spread(ctx, *rank);
     else
         rv_vote_to_halt(ctx);
+}
+
+static bool master(rv_master *master, void *user)
+{
+    pagerank_params *params = user;
+    double n = (double)rv_master_n_vertices(master);
+    double sinks = rv_master_aggregated_double(master, AGG_SINK_RANK);
+    params->superstep = rv_master_superstep(master) + 1;
+    params->base_rank = (1.0 - params->damping) / n + params->damping * sinks / n;
+    return true;
 }
 
 static size_t format(const void *value, char *buffer, size_t capacity, void *user)
@@ -70,7 +86,7 @@ static size_t format(const void *value, char *buffer, size_t capacity, void *use
 
 static int configure(const rv_params *params, rv_program *program, char *error, size_t error_capacity)
 {
-    pagerank_params *p = malloc(sizeof *p);
+    pagerank_params *p = calloc(1, sizeof *p);
     if (!p)
         return RV_ENOMEM;
     if (rv_params_get_int64(params, "iterations", &p->iterations) != RV_OK ||
@@ -91,6 +107,7 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
         .init = init,
         .compute = compute,
         .combiner = RV_COMBINE_SUM_DOUBLE,
+        .master = master,
         .format = format,
         .aggregators = aggregators,
         .n_aggregators = sizeof aggregators / sizeof aggregators[0],

@@ -160,10 +160,12 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
         double t0 = rv__now();
         job->messages.sent = 0;
         uint64_t computed = compute_all(job);
-        uint64_t sent = job->messages.sent, bytes = 0, receivers = 0;
-        status = rv__messages_exchange(&job->messages, s, &bytes, &receivers);
+        uint64_t sent = job->messages.sent, bytes = 0;
+        double t_computed = rv__now();
+        status = rv__messages_exchange(&job->messages, s, &bytes);
         if (status != RV_OK)
             break;
+        double t_exchanged = rv__now();
 
         /* One reduction carries failure, counters and aggregators. */
         slots[SLOT_FAILED] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_MAX, .value.u = job->messages.status != RV_OK};
@@ -178,6 +180,9 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
             status = rv__session_agree(s, job->messages.status);
         if (status != RV_OK)
             break;
+
+        rv__log(s, RV_LOG_DEBUG, "superstep %llu: compute %.4f s, exchange %.4f s, reduce %.4f s",
+                (unsigned long long)job->superstep, t_computed - t0, t_exchanged - t_computed, rv__now() - t_exchanged);
 
         /* The reduced aggregators are what vertices read next; the master may override. */
         memcpy(job->aggregate_visible, slots + N_FIXED_SLOTS, p->n_aggregators * sizeof *slots);

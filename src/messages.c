@@ -33,6 +33,25 @@ static void fill_identity(unsigned char *box, size_t n, rv_combiner kind)
         memcpy(box + 8 * k, is_double ? (const void *)&d : (const void *)&i, 8);
 }
 
+/* Numbers the local vertices by out-degree, largest first (a stable counting sort
+ * on the degree's bit length, which is enough to put the hubs together). */
+static int order_by_degree(rv__messages *m)
+{
+    const rv_graph *g = m->graph;
+    uint64_t start[66] = {0};
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        uint64_t degree = g->offsets[v + 1] - g->offsets[v];
+        start[65 - (degree ? 64 - __builtin_clzll(degree) : 0)]++;
+    }
+    for (int b = 1; b < 66; b++)
+        start[b] += start[b - 1];
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        uint64_t degree = g->offsets[v + 1] - g->offsets[v];
+        m->hot_position[v] = (uint32_t)start[64 - (degree ? 64 - __builtin_clzll(degree) : 0)]++;
+    }
+    return RV_OK;
+}
+
 int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
 {
     const int P = g->session->size;
@@ -57,7 +76,8 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
             fill_identity(m->next_box, n_slots, m->kind);
             m->broadcast_value = malloc((size_t)g->n_local * 8 + 8);
             m->broadcast_flag = calloc((size_t)g->n_local + 1, 1);
-            if (!m->broadcast_value || !m->broadcast_flag)
+            m->hot_position = malloc((size_t)g->n_local * sizeof *m->hot_position + 4);
+            if (!m->broadcast_value || !m->broadcast_flag || !m->hot_position || order_by_degree(m) != RV_OK)
                 return RV_ENOMEM;
             fill_identity(m->broadcast_value, g->n_local, m->kind);
         }
@@ -93,6 +113,7 @@ void rv__messages_destroy(rv__messages *m)
     free(m->aligned_message);
     free(m->broadcast_value);
     free(m->broadcast_flag);
+    free(m->hot_position);
     free(m->in_offsets);
     free(m->in_sources);
     *m = (rv__messages){0};
@@ -230,24 +251,25 @@ void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
     }
     /* A second broadcast in one superstep folds into the first: every neighbour
      * would have combined the two anyway. */
-    if (!m->broadcast_flag[v]) {
-        m->broadcast_flag[v] = 1;
+    uint32_t h = m->hot_position[v];
+    if (!m->broadcast_flag[h]) {
         m->n_broadcasters++;
         m->n_broadcast_edges += end - begin;
     }
     switch (m->kind) {
-    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_DOUBLE, v, message); break;
-    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_DOUBLE, v, message); break;
-    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_DOUBLE, v, message); break;
-    case RV_COMBINE_SUM_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_INT64, v, message); break;
-    case RV_COMBINE_MIN_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_INT64, v, message); break;
-    default: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_INT64, v, message); break;
+    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_DOUBLE, h, message); break;
+    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_DOUBLE, h, message); break;
+    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_DOUBLE, h, message); break;
+    case RV_COMBINE_SUM_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_INT64, h, message); break;
+    case RV_COMBINE_MIN_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_INT64, h, message); break;
+    default: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_INT64, h, message); break;
     }
     m->sent += end - begin;
 }
 
 /* Builds the in-edges of every slot: a counting sort of the out-edges by target.
- * Sources come out ascending within each slot, so a pull folds in a fixed order. */
+ * Sources come out in local order within each slot, so a pull folds in a fixed
+ * order; they are stored as hot positions, where their values live. */
 static int build_in_edges(rv__messages *m)
 {
     const rv_graph *g = m->graph;
@@ -262,7 +284,7 @@ static int build_in_edges(rv__messages *m)
         m->in_offsets[t + 1] += m->in_offsets[t];
     for (uint32_t v = 0; v < g->n_local; v++)
         for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++)
-            m->in_sources[m->in_offsets[g->targets[e]]++] = v;
+            m->in_sources[m->in_offsets[g->targets[e]]++] = m->hot_position[v];
     for (size_t t = n_slots; t > 0; t--)
         m->in_offsets[t] = m->in_offsets[t - 1];
     m->in_offsets[0] = 0;
@@ -270,8 +292,9 @@ static int build_in_edges(rv__messages *m)
 }
 
 /* The pull for one built-in combiner: every slot folds the broadcast values of its
- * in-neighbours (the identity for those that did not broadcast). When everyone
- * broadcast, presence is just "has an in-edge"; otherwise the flags say. */
+ * in-neighbours (the identity for those that did not broadcast). When every edge
+ * carries a broadcast, presence is just "has an in-edge" and the loop reads one
+ * value per edge, like a plain pull PageRank; otherwise the flags say. */
 static inline __attribute__((always_inline)) void pull_run(rv__messages *m, rv_combiner kind, bool everyone)
 {
     const rv_graph *g = m->graph;
@@ -303,7 +326,9 @@ static inline __attribute__((always_inline)) void pull_run(rv__messages *m, rv_c
 
 static void pull_broadcasts(rv__messages *m)
 {
-    bool everyone = m->n_broadcasters == m->graph->n_local;
+    /* "Everyone" means every edge carries a broadcast: vertices without out-edges
+     * (PageRank's sinks) send nothing either way, so they do not count. */
+    bool everyone = m->n_broadcast_edges == m->graph->m_local;
     switch (m->kind) {
 #define PULL_CASE(KIND)                                                                                      \
     case KIND:                                                                                               \
@@ -346,12 +371,13 @@ static void deliver_broadcasts(rv__messages *m)
     } else {
         uint64_t saved = m->sent;
         for (uint32_t v = 0; v < g->n_local; v++) {
-            if (!m->broadcast_flag[v])
+            uint32_t h = m->hot_position[v];
+            if (!m->broadcast_flag[h])
                 continue;
             rv__messages_send_many(m, g->targets + g->offsets[v], (size_t)(g->offsets[v + 1] - g->offsets[v]),
-                                   m->broadcast_value + 8 * (size_t)v);
-            fill_identity(m->broadcast_value + 8 * (size_t)v, 1, m->kind);
-            m->broadcast_flag[v] = 0;
+                                   m->broadcast_value + 8 * (size_t)h);
+            fill_identity(m->broadcast_value + 8 * (size_t)h, 1, m->kind);
+            m->broadcast_flag[h] = 0;
         }
         m->sent = saved; /* counted when they were broadcast */
     }
@@ -433,6 +459,21 @@ static void deliver(rv__messages *m, uint32_t v, const void *message)
         append_record(m, &m->next_local, &v, 4, message);
 }
 
+/* Folds @p n received (index, 8-byte payload) records with a built-in combiner;
+ * returns the position after them. */
+static inline __attribute__((always_inline)) const unsigned char *
+fold_records(rv__messages *m, rv_combiner kind, const unsigned char *p, uint64_t n)
+{
+    unsigned char *restrict box = m->next_box;
+    uint8_t *restrict has = m->next_has;
+    for (uint64_t i = 0; i < n; i++, p += 12) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        fold_builtin(box, has, kind, v, p + 4);
+    }
+    return p;
+}
+
 /* Delivers every section received. */
 static void unpack_all(rv__messages *m, rv_session *s)
 {
@@ -445,10 +486,19 @@ static void unpack_all(rv__messages *m, rv_session *s)
         section_header h;
         memcpy(&h, p, sizeof h);
         p += sizeof h;
-        for (uint64_t i = 0; i < h.n_indexed; i++, p += 4 + m->size) {
-            uint32_t v;
-            memcpy(&v, p, 4);
-            deliver(m, v, p + 4);
+        switch (m->kind) {
+        case RV_COMBINE_SUM_DOUBLE: p = fold_records(m, RV_COMBINE_SUM_DOUBLE, p, h.n_indexed); break;
+        case RV_COMBINE_MIN_DOUBLE: p = fold_records(m, RV_COMBINE_MIN_DOUBLE, p, h.n_indexed); break;
+        case RV_COMBINE_MAX_DOUBLE: p = fold_records(m, RV_COMBINE_MAX_DOUBLE, p, h.n_indexed); break;
+        case RV_COMBINE_SUM_INT64: p = fold_records(m, RV_COMBINE_SUM_INT64, p, h.n_indexed); break;
+        case RV_COMBINE_MIN_INT64: p = fold_records(m, RV_COMBINE_MIN_INT64, p, h.n_indexed); break;
+        case RV_COMBINE_MAX_INT64: p = fold_records(m, RV_COMBINE_MAX_INT64, p, h.n_indexed); break;
+        default:
+            for (uint64_t i = 0; i < h.n_indexed; i++, p += 4 + m->size) {
+                uint32_t v;
+                memcpy(&v, p, 4);
+                deliver(m, v, p + 4);
+            }
         }
         for (uint64_t i = 0; i < h.n_by_id; i++, p += 8 + m->size) {
             uint64_t id;
@@ -495,7 +545,7 @@ static int build_list_inbox(rv__messages *m)
     return RV_OK;
 }
 
-int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent, uint64_t *n_receivers)
+int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
 {
     const rv_graph *g = m->graph;
     const int P = s->size;
@@ -533,7 +583,6 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent, 
     unpack_all(m, s);
 
     /* The next inbox becomes the current one. */
-    uint64_t receivers = 0;
     if (m->combining) {
         unsigned char *t = m->box;
         m->box = m->next_box;
@@ -546,16 +595,10 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent, 
         memset(m->next_has, 0, n_slots);
         if (m->kind != RV_COMBINE_CUSTOM)
             fill_identity(m->next_box, n_slots, m->kind);
-        /* Only local vertices receive; the ghost cells were packed and sent. */
-        for (uint32_t v = 0; v < g->n_local; v++)
-            receivers += m->has[v];
     } else {
         if (build_list_inbox(m) != RV_OK)
             fail(m, RV_ENOMEM);
-        for (uint32_t v = 0; v < g->n_local; v++)
-            receivers += m->list_offsets[v + 1] != m->list_offsets[v];
     }
-    *n_receivers = receivers;
     if (m->status == RV_ENOMEM)
         rv__session_fail(s, RV_ENOMEM, "out of memory for messages");
     return RV_OK;
@@ -567,7 +610,7 @@ uint64_t rv__messages_bytes(const rv__messages *m)
     uint64_t bytes = m->send.capacity + m->recv.capacity;
     uint64_t n_slots = (uint64_t)g->n_local + g->n_ghost;
     if (m->combining)
-        bytes += 2 * n_slots * (m->size + 1) + (m->broadcast_value ? (uint64_t)g->n_local * 9 : 0) +
+        bytes += 2 * n_slots * (m->size + 1) + (m->broadcast_value ? (uint64_t)g->n_local * 13 : 0) +
                  (m->in_offsets ? (n_slots + 1) * 8 + g->m_local * 4 : 0);
     else
         bytes += ((uint64_t)g->n_local + 1) * 8 + m->list_payloads.capacity + m->next_local.capacity;
