@@ -127,6 +127,63 @@ static void test_builtin_combiner_folds_to_one_message(void)
     CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
 }
 
+/* ---- Broadcasts: push for few broadcasters, pull (with presence flags) for many ---- */
+
+static rv_graph *cycle; /* v -> v+1 mod 64 */
+
+typedef struct ping_params {
+    int every; /* vertices with id % every == 0 broadcast */
+} ping_params;
+
+static void ping_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    const ping_params *params = user;
+    inbox_value *v = value;
+    if (rv_superstep(ctx) == 0) {
+        int64_t id = (int64_t)rv_vertex_id(ctx);
+        if (id % params->every == 0)
+            rv_send_all(ctx, &id);
+    } else {
+        v->sum += n ? *(const int64_t *)messages : 0;
+        v->count += (int64_t)n;
+    }
+    rv_vote_to_halt(ctx);
+}
+
+static void check_ping(rv_id id, const void *value, void *arg)
+{
+    const ping_params *params = arg;
+    const inbox_value *v = value;
+    int64_t from = ((int64_t)id + 63) % 64;
+    bool expected = from % params->every == 0;
+    CU_ASSERT_EQUAL(v->count, expected ? 1 : 0);
+    CU_ASSERT_EQUAL(v->sum, expected ? from : 0);
+}
+
+static void test_broadcast_push_and_pull(void)
+{
+    /* every = 64: one broadcaster covers 1 edge of 64, so it is pushed; every = 2
+     * covers half the edges: a pull that must read presence flags; every = 1: a
+     * pull where every edge carries a value. */
+    int cases[] = {64, 2, 1};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ping_params params = {.every = cases[k]};
+        rv_program p = inbox_program(false);
+        p.compute = ping_compute;
+        p.combiner = RV_COMBINE_SUM_INT64;
+        p.user = &params;
+        rv_job *job = NULL;
+        CU_ASSERT_EQUAL_FATAL(rv_job_new(cycle, &p, &job), RV_OK);
+        rv_run_stats stats;
+        CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+        CU_ASSERT_EQUAL(stats.messages_sent, (uint64_t)(64 / cases[k]));
+        /* Only the vertices that got a message ran in superstep 1, then all halted. */
+        CU_ASSERT_EQUAL(stats.supersteps, 2);
+        rv_job_foreach_local(job, check_ping, &params);
+        rv_job_free(&job);
+    }
+}
+
 /* ---- Aggregators, the master hook and limits --------------------------------- */
 
 static const rv_aggregator_spec counting_aggregators[] = {
@@ -304,12 +361,22 @@ int main(int argc, char **argv)
     rv_load_options o = {.edge_file = edges, .vertex_file = vertices, .weight_column = -1};
     if (rv_graph_load(session, &o, &graph) != RV_OK)
         return 2;
+    char cycle_edges[256];
+    snprintf(cycle_edges, sizeof cycle_edges, "%s/cycle.e", tmpdir);
+    f = fopen(cycle_edges, "w");
+    for (int v = 0; v < 64; v++)
+        fprintf(f, "%d %d\n", v, (v + 1) % 64);
+    fclose(f);
+    rv_load_options cycle_options = {.edge_file = cycle_edges, .weight_column = -1};
+    if (rv_graph_load(session, &cycle_options, &cycle) != RV_OK)
+        return 2;
 
     CU_initialize_registry();
     CU_pSuite suite = CU_add_suite("messages", NULL, NULL);
     CU_add_test(suite, "list mode delivers every message", test_list_mode_delivers_every_message);
     CU_add_test(suite, "combiner folds to one message", test_combiner_folds_to_one_message);
     CU_add_test(suite, "built-in combiner folds to one message", test_builtin_combiner_folds_to_one_message);
+    CU_add_test(suite, "broadcasts pushed and pulled", test_broadcast_push_and_pull);
     CU_add_test(suite, "aggregators visible next superstep", test_aggregators_are_visible_next_superstep);
     CU_add_test(suite, "superstep limit and continuing", test_superstep_limit_and_resume);
     CU_add_test(suite, "programming errors fail the run", test_errors_fail_the_run);
@@ -322,6 +389,7 @@ int main(int argc, char **argv)
     MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     failures = (unsigned)any_failed;
     rv_graph_free(&graph);
+    rv_graph_free(&cycle);
     rv_session_close(&session);
     char command[300];
     snprintf(command, sizeof command, "rm -rf %s", tmpdir);
