@@ -22,7 +22,7 @@ static int choose_splitters(rv_session *s, const rv_graph *g, uint64_t *split)
     const int P = s->size;
     uint64_t sample[SAMPLES_PER_RANK];
     for (int k = 0; k < SAMPLES_PER_RANK; k++)
-        sample[k] = g->n_local ? g->gid[(uint64_t)k * g->n_local / SAMPLES_PER_RANK] : UINT64_MAX;
+        sample[k] = g->n_local ? g->gid[g->by_id[(uint64_t)k * g->n_local / SAMPLES_PER_RANK]] : UINT64_MAX;
     uint64_t *all = malloc((size_t)P * SAMPLES_PER_RANK * sizeof *all);
     int status = all ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory writing output");
     status = rv__session_agree(s, status);
@@ -134,13 +134,14 @@ int rv_job_write(rv_job *job, const char *path)
     if (status != RV_OK)
         goto done;
 
-    /* Local ids are sorted, so each destination's records are one contiguous run. */
-    for (uint32_t v = 0, r = 0; v < g->n_local; v++) {
+    /* Taken in id order, each destination's records are one contiguous run. */
+    for (uint32_t k = 0, r = 0; k < g->n_local; k++) {
+        uint32_t v = g->by_id[k];
         while (g->gid[v] >= split[r + 1])
             r++;
         send_bytes[r] += record;
-        memcpy(send + (size_t)v * record, &g->gid[v], 8);
-        memcpy(send + (size_t)v * record + 8, job->values + (size_t)v * value_size, value_size);
+        memcpy(send + (size_t)k * record, &g->gid[v], 8);
+        memcpy(send + (size_t)k * record + 8, job->values + (size_t)v * value_size, value_size);
     }
     status = rv__comm_alltoallv(s, send, send_bytes, &received, recv_bytes);
     if (status != RV_OK)

@@ -21,8 +21,13 @@ struct rv_graph {
     uint64_t n_vertices; /* whole graph */
     uint64_t n_edges;    /* whole graph, directed */
 
+    /* Local vertices are numbered by out-degree, largest first (ties in id order):
+     * on skewed graphs the few vertices that most edges lead from, or to, then sit
+     * together at the front of every per-vertex array, where the caches keep them.
+     * by_id lists the local indices in ascending id order, for lookups and output. */
     uint32_t n_local;
-    uint64_t *gid;     /* [n_local] ids of local vertices, ascending */
+    uint64_t *gid;     /* [n_local] ids of local vertices */
+    uint32_t *by_id;   /* [n_local] local indices, ascending by id */
     uint64_t *offsets; /* [n_local + 1] */
     uint64_t m_local;
     uint32_t *targets; /* [m_local] slots */

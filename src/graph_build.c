@@ -143,10 +143,54 @@ done:
     return rv__session_agree(s, status);
 }
 
-/* Step 2, second half: numbers the local vertices in id order, builds the slot of
- * every provisional number, frees the id map (no id is hashed from here on) and
- * answers the requests. */
-static int number_and_answer(build *b, rv__idmap *ids)
+/* Step 2, second half: numbers the local vertices (by degree, see
+ * number_by_degree()), builds the slot of every provisional number, frees the id map
+ * (no id is hashed from here on) and answers the requests. */
+/* Numbers the local vertices by out-degree, largest first: a stable counting sort
+ * on the bit length of the degree, which is enough to put the hubs together while
+ * keeping id order among vertices of similar degree. On entry g->gid is ascending
+ * and b->slot maps each provisional number of a local vertex to its position in
+ * it; on return g->gid is in the new order and g->by_id[k] is the new index of the
+ * k-th smallest id. */
+static int number_by_degree(build *b, const rv__owned_input *in)
+{
+    rv_graph *g = b->g;
+    const uint32_t n = g->n_local;
+    uint32_t *degree_class = calloc((size_t)n + 1, sizeof *degree_class);
+    uint64_t *count = calloc((size_t)n + 1, sizeof *count);
+    uint64_t *sorted_gid = g->gid;
+    g->by_id = malloc(((size_t)n + 1) * sizeof *g->by_id);
+    g->gid = malloc(((size_t)n + 1) * sizeof *g->gid);
+    if (!degree_class || !count || !g->by_id || !g->gid) {
+        free(degree_class);
+        free(count);
+        free(g->gid);
+        g->gid = sorted_gid;
+        return RV_ENOMEM;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        b->slot[b->local_number[k]] = k;
+    for (size_t i = 0; i < in->n_edges; i++)
+        count[b->slot[in->src[i]]]++;
+    uint64_t start[66] = {0};
+    for (uint32_t k = 0; k < n; k++) {
+        degree_class[k] = (uint32_t)(count[k] ? 64 - __builtin_clzll(count[k]) : 0);
+        start[65 - degree_class[k]]++;
+    }
+    for (int c = 1; c < 66; c++)
+        start[c] += start[c - 1];
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t v = (uint32_t)start[64 - degree_class[k]]++;
+        g->by_id[k] = v;
+        g->gid[v] = sorted_gid[k];
+    }
+    free(sorted_gid);
+    free(degree_class);
+    free(count);
+    return RV_OK;
+}
+
+static int number_and_answer(build *b, rv__idmap *ids, const rv__owned_input *in)
 {
     rv_graph *g = b->g;
     rv_session *s = g->session;
@@ -158,9 +202,11 @@ static int number_and_answer(build *b, rv__idmap *ids)
     b->slot = malloc((n_seen ? n_seen : 1) * sizeof *b->slot);
     if (status != RV_OK || !b->slot || rv__buffer_reserve(&b->answers, 4 * b->n_asked + 4) != RV_OK)
         status = rv__session_fail(s, RV_ENOMEM, "out of memory numbering vertices");
+    if (status == RV_OK && number_by_degree(b, in) != RV_OK)
+        status = rv__session_fail(s, RV_ENOMEM, "out of memory numbering vertices");
     if (status == RV_OK) {
-        for (uint32_t v = 0; v < g->n_local; v++)
-            b->slot[b->local_number[v]] = v;
+        for (uint32_t k = 0; k < g->n_local; k++)
+            b->slot[b->local_number[k]] = g->by_id[k];
         for (uint32_t k = 0; k < g->n_ghost; k++)
             b->slot[b->ghost_number[k]] = g->n_local + k;
         uint32_t *answer = (uint32_t *)b->answers.data;
@@ -314,7 +360,7 @@ int rv__graph_build(rv_graph *g, rv__owned_input *in)
         status = ask_owners(&b, &in->ids);
     t[2] = rv__now();
     if (status == RV_OK)
-        status = number_and_answer(&b, &in->ids);
+        status = number_and_answer(&b, &in->ids, in);
     t[3] = rv__now();
     if (status == RV_OK && fill_csr(&b, in) != RV_OK)
         status = rv__session_fail(s, RV_ENOMEM, "out of memory building the CSR");
@@ -343,13 +389,20 @@ int rv__graph_build(rv_graph *g, rv__owned_input *in)
 
 uint32_t rv__graph_local_index(const rv_graph *g, uint64_t id)
 {
-    size_t at = rv__search_u64(g->gid, g->n_local, id);
-    return at < g->n_local ? (uint32_t)at : UINT32_MAX;
+    size_t lo = 0, hi = g->n_local;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->gid[g->by_id[mid]] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->n_local && g->gid[g->by_id[lo]] == id ? g->by_id[lo] : UINT32_MAX;
 }
 
 uint64_t rv__graph_bytes(const rv_graph *g)
 {
     const int P = g->session->size;
-    return (uint64_t)g->n_local * (8 + 8) + 8 + g->m_local * (4 + (g->weights ? 8 : 0)) +
+    return (uint64_t)g->n_local * (8 + 8 + 4) + 8 + g->m_local * (4 + (g->weights ? 8 : 0)) +
            (uint64_t)g->n_ghost * (8 + 4) + 4 * ((uint64_t)P + 1);
 }

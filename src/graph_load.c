@@ -485,6 +485,7 @@ void rv_graph_free(rv_graph **graph)
     if (!g)
         return;
     free(g->gid);
+    free(g->by_id);
     free(g->offsets);
     free(g->targets);
     free(g->weights);

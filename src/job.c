@@ -224,6 +224,8 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
 void rv_job_foreach_local(const rv_job *job, void (*visit)(rv_id id, const void *value, void *arg), void *arg)
 {
     const rv_graph *g = job->graph;
-    for (uint32_t v = 0; v < g->n_local; v++)
+    for (uint32_t k = 0; k < g->n_local; k++) {
+        uint32_t v = g->by_id[k];
         visit(g->gid[v], job->values + (size_t)v * job->program.value_size, arg);
+    }
 }

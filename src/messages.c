@@ -33,25 +33,6 @@ static void fill_identity(unsigned char *box, size_t n, rv_combiner kind)
         memcpy(box + 8 * k, is_double ? (const void *)&d : (const void *)&i, 8);
 }
 
-/* Numbers the local vertices by out-degree, largest first (a stable counting sort
- * on the degree's bit length, which is enough to put the hubs together). */
-static int order_by_degree(rv__messages *m)
-{
-    const rv_graph *g = m->graph;
-    uint64_t start[66] = {0};
-    for (uint32_t v = 0; v < g->n_local; v++) {
-        uint64_t degree = g->offsets[v + 1] - g->offsets[v];
-        start[65 - (degree ? 64 - __builtin_clzll(degree) : 0)]++;
-    }
-    for (int b = 1; b < 66; b++)
-        start[b] += start[b - 1];
-    for (uint32_t v = 0; v < g->n_local; v++) {
-        uint64_t degree = g->offsets[v + 1] - g->offsets[v];
-        m->hot_position[v] = (uint32_t)start[64 - (degree ? 64 - __builtin_clzll(degree) : 0)]++;
-    }
-    return RV_OK;
-}
-
 int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
 {
     const int P = g->session->size;
@@ -76,8 +57,7 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
             fill_identity(m->next_box, n_slots, m->kind);
             m->broadcast_value = malloc((size_t)g->n_local * 8 + 8);
             m->broadcast_flag = calloc((size_t)g->n_local + 1, 1);
-            m->hot_position = malloc((size_t)g->n_local * sizeof *m->hot_position + 4);
-            if (!m->broadcast_value || !m->broadcast_flag || !m->hot_position || order_by_degree(m) != RV_OK)
+            if (!m->broadcast_value || !m->broadcast_flag)
                 return RV_ENOMEM;
             fill_identity(m->broadcast_value, g->n_local, m->kind);
         }
@@ -113,7 +93,6 @@ void rv__messages_destroy(rv__messages *m)
     free(m->aligned_message);
     free(m->broadcast_value);
     free(m->broadcast_flag);
-    free(m->hot_position);
     free(m->in_offsets);
     free(m->in_sources);
     *m = (rv__messages){0};
@@ -251,25 +230,25 @@ void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
     }
     /* A second broadcast in one superstep folds into the first: every neighbour
      * would have combined the two anyway. */
-    uint32_t h = m->hot_position[v];
-    if (!m->broadcast_flag[h]) {
+    if (!m->broadcast_flag[v]) {
         m->n_broadcasters++;
         m->n_broadcast_edges += end - begin;
     }
     switch (m->kind) {
-    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_DOUBLE, h, message); break;
-    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_DOUBLE, h, message); break;
-    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_DOUBLE, h, message); break;
-    case RV_COMBINE_SUM_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_INT64, h, message); break;
-    case RV_COMBINE_MIN_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_INT64, h, message); break;
-    default: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_INT64, h, message); break;
+    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_DOUBLE, v, message); break;
+    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_DOUBLE, v, message); break;
+    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_DOUBLE, v, message); break;
+    case RV_COMBINE_SUM_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_INT64, v, message); break;
+    case RV_COMBINE_MIN_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_INT64, v, message); break;
+    default: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_INT64, v, message); break;
     }
     m->sent += end - begin;
 }
 
 /* Builds the in-edges of every slot: a counting sort of the out-edges by target.
  * Sources come out in local order within each slot, so a pull folds in a fixed
- * order; they are stored as hot positions, where their values live. */
+ * order. Local vertices are numbered hubs first (see graph.h), so the pull's
+ * random reads of broadcast values mostly land in a small, cached prefix. */
 static int build_in_edges(rv__messages *m)
 {
     const rv_graph *g = m->graph;
@@ -284,7 +263,7 @@ static int build_in_edges(rv__messages *m)
         m->in_offsets[t + 1] += m->in_offsets[t];
     for (uint32_t v = 0; v < g->n_local; v++)
         for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++)
-            m->in_sources[m->in_offsets[g->targets[e]]++] = m->hot_position[v];
+            m->in_sources[m->in_offsets[g->targets[e]]++] = v;
     for (size_t t = n_slots; t > 0; t--)
         m->in_offsets[t] = m->in_offsets[t - 1];
     m->in_offsets[0] = 0;
@@ -371,13 +350,12 @@ static void deliver_broadcasts(rv__messages *m)
     } else {
         uint64_t saved = m->sent;
         for (uint32_t v = 0; v < g->n_local; v++) {
-            uint32_t h = m->hot_position[v];
-            if (!m->broadcast_flag[h])
+            if (!m->broadcast_flag[v])
                 continue;
             rv__messages_send_many(m, g->targets + g->offsets[v], (size_t)(g->offsets[v + 1] - g->offsets[v]),
-                                   m->broadcast_value + 8 * (size_t)h);
-            fill_identity(m->broadcast_value + 8 * (size_t)h, 1, m->kind);
-            m->broadcast_flag[h] = 0;
+                                   m->broadcast_value + 8 * (size_t)v);
+            fill_identity(m->broadcast_value + 8 * (size_t)v, 1, m->kind);
+            m->broadcast_flag[v] = 0;
         }
         m->sent = saved; /* counted when they were broadcast */
     }
@@ -610,7 +588,7 @@ uint64_t rv__messages_bytes(const rv__messages *m)
     uint64_t bytes = m->send.capacity + m->recv.capacity;
     uint64_t n_slots = (uint64_t)g->n_local + g->n_ghost;
     if (m->combining)
-        bytes += 2 * n_slots * (m->size + 1) + (m->broadcast_value ? (uint64_t)g->n_local * 13 : 0) +
+        bytes += 2 * n_slots * (m->size + 1) + (m->broadcast_value ? (uint64_t)g->n_local * 9 : 0) +
                  (m->in_offsets ? (n_slots + 1) * 8 + g->m_local * 4 : 0);
     else
         bytes += ((uint64_t)g->n_local + 1) * 8 + m->list_payloads.capacity + m->next_local.capacity;

@@ -47,16 +47,12 @@ typedef struct rv__messages {
      * every slot (many: random reads and sequential writes beat random
      * read-modify-writes). Non-broadcasters hold the combiner's identity, so the
      * pull needs no test per edge. */
-    unsigned char *broadcast_value; /* [n_local * 8], by hot position */
-    uint8_t *broadcast_flag;        /* [n_local], by hot position */
-    /* Hot position of each local vertex: vertices ordered by out-degree, largest
-     * first. On skewed graphs a few sources feed most in-edges; keeping their
-     * values together makes the pull's random reads hit a small, cached prefix. */
-    uint32_t *hot_position;         /* [n_local] */
+    unsigned char *broadcast_value; /* [n_local * 8] */
+    uint8_t *broadcast_flag;        /* [n_local] */
     uint64_t n_broadcasters, n_broadcast_edges;
     /* In-edges of every slot, sources as local indices; built on first pull. */
     uint64_t *in_offsets;  /* [n_local + n_ghost + 1] */
-    uint32_t *in_sources;  /* [m_local], hot positions of the sources */
+    uint32_t *in_sources;  /* [m_local] local indices of the sources */
 
     /* List mode: (index, payload) records for the next superstep, and the current inbox. */
     rv__buffer next_local;       /* records addressed to local vertices */

@@ -27,10 +27,13 @@ else
 fi
 
 cc=${CC_FOR_USER:-cc}
+# A library built with sanitizers needs their runtime in the program as well.
+sanitize=${RV_SANITIZE_FLAGS:-}
 export PKG_CONFIG_PATH=$RV_BUILDDIR${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 program=$RV_TMP/max_value_cc
 # shellcheck disable=SC2046 # pkg-config prints a list of words on purpose
-if $cc -std=c11 -Wall -Wextra -Werror "$RV_TOP_SRCDIR/examples/max_value.c" \
+# shellcheck disable=SC2086 # the sanitizer flags are a list of words
+if $cc -std=c11 -Wall -Wextra -Werror $sanitize "$RV_TOP_SRCDIR/examples/max_value.c" \
         $(pkg-config --cflags --libs rivulet-uninstalled) -o "$program" 2> "$RV_TMP/cc.err"; then
     rv_ok "examples/max_value.c builds with plain $cc and pkg-config"
     if rv_mpirun 2 "$program" "$RV_GRAPHALYTICS/example/example-undirected.e" --undirected > "$RV_TMP/out" 2> "$RV_TMP/err" &&
