@@ -78,12 +78,6 @@ static bool master(rv_master *master, void *user)
     return true;
 }
 
-static size_t format(const void *value, char *buffer, size_t capacity, void *user)
-{
-    (void)user;
-    return rv_format_double(*(const double *)value, buffer, capacity);
-}
-
 static int configure(const rv_params *params, rv_program *program, char *error, size_t error_capacity)
 {
     pagerank_params *p = calloc(1, sizeof *p);
@@ -108,7 +102,7 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
         .compute = compute,
         .combiner = RV_COMBINE_SUM_DOUBLE,
         .master = master,
-        .format = format,
+        .format = rv_format_double_value,
         .aggregators = aggregators,
         .n_aggregators = sizeof aggregators / sizeof aggregators[0],
         .user = p,

@@ -71,12 +71,6 @@ static void compute(rv_context *ctx, void *value, const void *messages, size_t n
     rv_vote_to_halt(ctx);
 }
 
-static size_t format(const void *value, char *buffer, size_t capacity, void *user)
-{
-    (void)user;
-    return rv_format_double(*(const double *)value, buffer, capacity);
-}
-
 static int configure(const rv_params *params, rv_program *program, char *error, size_t error_capacity)
 {
     (void)error;
@@ -99,7 +93,7 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
         .compute = compute,
         .combiner = RV_COMBINE_MIN_DOUBLE,
         .master = master,
-        .format = format,
+        .format = rv_format_double_value,
         .aggregators = aggregators,
         .n_aggregators = sizeof aggregators / sizeof aggregators[0],
         .user = p,

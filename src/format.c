@@ -44,3 +44,19 @@ size_t rv_format_int64(int64_t x, char *buffer, size_t capacity)
     buffer[at] = '\0';
     return length;
 }
+
+size_t rv_format_double_value(const void *value, char *buffer, size_t capacity, void *user)
+{
+    (void)user;
+    double x;
+    memcpy(&x, value, sizeof x);
+    return rv_format_double(x, buffer, capacity);
+}
+
+size_t rv_format_int64_value(const void *value, char *buffer, size_t capacity, void *user)
+{
+    (void)user;
+    int64_t x;
+    memcpy(&x, value, sizeof x);
+    return rv_format_int64(x, buffer, capacity);
+}

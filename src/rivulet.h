@@ -357,6 +357,10 @@ void rv_properties_free(rv_properties **properties);
 size_t rv_format_double(double x, char *buffer, size_t capacity);
 /** Writes a signed 64-bit integer; returns the length. @p buffer needs 21 bytes. */
 size_t rv_format_int64(int64_t x, char *buffer, size_t capacity);
+/** Ready-made rv_program.format callbacks for values that are one double or one
+ *  int64_t: `.format = rv_format_double_value`. */
+size_t rv_format_double_value(const void *value, char *buffer, size_t capacity, void *user);
+size_t rv_format_int64_value(const void *value, char *buffer, size_t capacity, void *user);
 
 /* ------------------------------------------------------------------------- */
 /** @name Algorithms with parameters (built-ins and plug-ins) */

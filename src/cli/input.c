@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static const char properties_suffix[] = ".properties";
@@ -156,15 +157,9 @@ static int parse_bool(const char *text, bool *out)
 {
     /* Java's Boolean.parseBoolean ignores case; so do we, but refuse anything that is
      * neither word rather than read it as false. */
-    char lower[8];
-    size_t n = strlen(text);
-    if (n >= sizeof lower)
-        return RV_EPARSE;
-    for (size_t i = 0; i <= n; i++)
-        lower[i] = (char)tolower((unsigned char)text[i]);
-    if (strcmp(lower, "true") == 0)
+    if (strcasecmp(text, "true") == 0)
         *out = true;
-    else if (strcmp(lower, "false") == 0)
+    else if (strcasecmp(text, "false") == 0)
         *out = false;
     else
         return RV_EPARSE;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "graph.h"
+#include "harness.h"
 #include "idmap.h"
 #include "partitioner/partitioner.h"
 #include "sort.h"
@@ -327,9 +328,8 @@ static void test_format_double_round_trips(void)
 
 int main(int argc, char **argv)
 {
-    if (!mkdtemp(tmpdir) || rv_session_open(&session, &argc, &argv) != RV_OK)
+    if (!rv_test_open(&session, tmpdir, &argc, &argv))
         return 2;
-    rv_session_set_log(session, RV_LOG_ERROR, NULL, NULL);
     CU_initialize_registry();
     CU_pSuite suite = CU_add_suite("build", NULL, NULL);
     CU_add_test(suite, "radix sort matches qsort", test_sort_matches_qsort);
@@ -344,14 +344,6 @@ int main(int argc, char **argv)
     CU_add_test(suite, "missing file", test_build_missing_file);
     CU_add_test(suite, "file order kept per vertex", test_build_keeps_file_order_per_vertex);
     CU_add_test(suite, "doubles round-trip", test_format_double_round_trips);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    rv_session_close(&session);
-    char command[300];
-    snprintf(command, sizeof command, "rm -rf %s", tmpdir);
-    if (system(command) != 0)
-        return 2;
-    return failures ? 1 : 0;
+    bool failed = rv_test_run_all();
+    return rv_test_close(&session, tmpdir, failed);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "job.h"
 
 static rv_session *session;
@@ -232,18 +233,12 @@ static bool counting_master(rv_master *master, void *user)
     return (int)rv_master_superstep(master) + 1 < st->stop_after;
 }
 
-static size_t int_format(const void *value, char *buffer, size_t capacity, void *user)
-{
-    (void)user;
-    return rv_format_int64(*(const int64_t *)value, buffer, capacity);
-}
-
 static rv_program counting_program(counting_state *st, bool with_master)
 {
     return (rv_program){
         .api_version = RV_API_VERSION, .name = "counting",
         .value_size = sizeof(int64_t), .message_size = sizeof(int64_t),
-        .init = counting_init, .compute = counting_compute, .format = int_format,
+        .init = counting_init, .compute = counting_compute, .format = rv_format_int64_value,
         .master = with_master ? counting_master : NULL,
         .aggregators = counting_aggregators, .n_aggregators = 3, .user = st,
     };
@@ -343,11 +338,7 @@ static void test_errors_fail_the_run(void)
 
 int main(int argc, char **argv)
 {
-    if (!mkdtemp(tmpdir) || rv_session_open(&session, &argc, &argv) != RV_OK)
-        return 2;
-    rv_session_set_log(session, RV_LOG_ERROR, NULL, NULL);
-    /* Under mpirun only rank 0 reports, so the suite's output is not repeated. */
-    if (rv_session_rank(session) != 0 && !freopen("/dev/null", "w", stdout))
+    if (!rv_test_open(&session, tmpdir, &argc, &argv))
         return 2;
     char edges[256], vertices[256];
     snprintf(edges, sizeof edges, "%s/g.e", tmpdir);
@@ -380,20 +371,8 @@ int main(int argc, char **argv)
     CU_add_test(suite, "aggregators visible next superstep", test_aggregators_are_visible_next_superstep);
     CU_add_test(suite, "superstep limit and continuing", test_superstep_limit_and_resume);
     CU_add_test(suite, "programming errors fail the run", test_errors_fail_the_run);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    /* Every rank's failures count: the exit status is the job's. */
-    int failed = failures != 0, any_failed = failed;
-    MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    failures = (unsigned)any_failed;
+    bool failed = rv_test_run_all();
     rv_graph_free(&graph);
     rv_graph_free(&cycle);
-    rv_session_close(&session);
-    char command[300];
-    snprintf(command, sizeof command, "rm -rf %s", tmpdir);
-    if (system(command) != 0)
-        return 2;
-    return failures ? 1 : 0;
+    return rv_test_close(&session, tmpdir, failed);
 }
