@@ -38,6 +38,13 @@ struct rv_graph {
     uint32_t *ghost_remote;    /* [n_ghost] the vertex's index at its owner */
     uint32_t *ghost_rank_start; /* [P + 1], relative to the first ghost */
 
+    /* The mirror of the ghosts other ranks hold of this rank's vertices: rank r's
+     * ghosts of our vertices are, in r's ghost order, the local indices
+     * mirror[mirror_rank_start[r] .. mirror_rank_start[r+1]-1]. A rank that sends a
+     * value for every one of its ghosts of ours can then send the values alone. */
+    uint32_t *mirror;
+    uint32_t *mirror_rank_start; /* [P + 1] */
+
     rv_load_stats load_stats;
 };
 

@@ -225,10 +225,18 @@ static int number_and_answer(build *b, rv__idmap *ids, const rv__owned_input *in
         status = rv__comm_alltoallv(s, b->answers.data, b->answer_bytes, &b->replies, b->asked_bytes);
     if (status == RV_OK) {
         g->ghost_remote = malloc(((size_t)g->n_ghost + 1) * sizeof *g->ghost_remote);
-        if (!g->ghost_remote)
+        g->mirror_rank_start = calloc((size_t)P + 1, sizeof *g->mirror_rank_start);
+        if (!g->ghost_remote || !g->mirror_rank_start)
             status = rv__session_fail(s, RV_ENOMEM, "out of memory for ghosts");
         else if (g->n_ghost > 0)
             memcpy(g->ghost_remote, b->replies.data, (size_t)g->n_ghost * sizeof *g->ghost_remote);
+    }
+    if (status == RV_OK) {
+        /* The answers, grouped by asking rank in its ghost order, are the mirror. */
+        for (int r = 0; r < P; r++)
+            g->mirror_rank_start[r + 1] = g->mirror_rank_start[r] + (uint32_t)(b->answer_bytes[r] / 4);
+        g->mirror = (uint32_t *)b->answers.data;
+        b->answers = (rv__buffer){0};
     }
     return rv__session_agree(s, status);
 }
@@ -404,5 +412,5 @@ uint64_t rv__graph_bytes(const rv_graph *g)
 {
     const int P = g->session->size;
     return (uint64_t)g->n_local * (8 + 8 + 4) + 8 + g->m_local * (4 + (g->weights ? 8 : 0)) +
-           (uint64_t)g->n_ghost * (8 + 4) + 4 * ((uint64_t)P + 1);
+           (uint64_t)g->n_ghost * (8 + 4) + 4 * (uint64_t)g->mirror_rank_start[P] + 8 * ((uint64_t)P + 1);
 }

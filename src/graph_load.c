@@ -492,6 +492,8 @@ void rv_graph_free(rv_graph **graph)
     free(g->ghost_gid);
     free(g->ghost_remote);
     free(g->ghost_rank_start);
+    free(g->mirror);
+    free(g->mirror_rank_start);
     free(g);
     *graph = NULL;
 }

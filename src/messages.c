@@ -8,11 +8,22 @@
 
 #include "session.h"
 
-/* A section of the exchange buffer for one rank: two counts, then the records. */
+/* A section of the exchange buffer for one rank: counts, then the records. When
+ * every ghost the sender holds of the receiver's vertices has a message, the
+ * section carries the payloads alone, in ghost order (the receiver's mirror says
+ * whose they are); otherwise (index at the receiver, payload) records. */
 typedef struct section_header {
+    uint64_t n_dense;   /* payloads in ghost order */
     uint64_t n_indexed; /* (uint32 index at the receiver, payload) records */
     uint64_t n_by_id;   /* (uint64 id, payload) records */
 } section_header;
+
+/* Whether the section for rank @p r can go dense: every ghost of r was touched. */
+static bool all_ghosts_touched(const rv__messages *m, int r, uint64_t n_touched)
+{
+    const rv_graph *g = m->graph;
+    return m->combining && n_touched > 0 && n_touched == g->ghost_rank_start[r + 1] - g->ghost_rank_start[r];
+}
 
 
 static void fail(rv__messages *m, int status)
@@ -401,17 +412,25 @@ static uint64_t section_bytes(const rv__messages *m, int r, uint64_t *n_indexed)
         n = m->next_remote[r].size / (4 + m->size);
     }
     *n_indexed = n;
-    return sizeof(section_header) + n * (4 + m->size) + m->by_id[r].size;
+    size_t record = all_ghosts_touched(m, r, n) ? m->size : 4 + m->size;
+    return sizeof(section_header) + n * record + m->by_id[r].size;
 }
 
 /* Writes the section for rank @p r at @p out. */
 static void pack_section(rv__messages *m, int r, uint64_t n_indexed, unsigned char *out)
 {
     const rv_graph *g = m->graph;
-    section_header h = {.n_indexed = n_indexed, .n_by_id = m->by_id[r].size / (8 + m->size)};
+    bool dense = all_ghosts_touched(m, r, n_indexed);
+    section_header h = {.n_dense = dense ? n_indexed : 0, .n_indexed = dense ? 0 : n_indexed,
+                        .n_by_id = m->by_id[r].size / (8 + m->size)};
     memcpy(out, &h, sizeof h);
     out += sizeof h;
-    if (m->combining) {
+    if (dense) {
+        /* A rank's ghosts are consecutive slots, so their cells are one block. */
+        size_t first = (size_t)g->n_local + g->ghost_rank_start[r];
+        memcpy(out, m->next_box + first * m->size, n_indexed * m->size);
+        out += n_indexed * m->size;
+    } else if (m->combining) {
         for (uint32_t k = g->ghost_rank_start[r]; k < g->ghost_rank_start[r + 1]; k++) {
             uint32_t s = g->n_local + k;
             if (!m->next_has[s])
@@ -459,6 +478,18 @@ fold_records(rv__messages *m, rv_combiner kind, const unsigned char *p, uint64_t
     return p;
 }
 
+/* Folds @p n received payloads, one for each vertex of @p mirror in order, with a
+ * built-in combiner; returns the position after them. */
+static inline __attribute__((always_inline)) const unsigned char *
+fold_dense(rv__messages *m, rv_combiner kind, const unsigned char *p, const uint32_t *mirror, uint64_t n)
+{
+    unsigned char *restrict box = m->next_box;
+    uint8_t *restrict has = m->next_has;
+    for (uint64_t i = 0; i < n; i++, p += 8)
+        fold_builtin(box, has, kind, mirror[i], p);
+    return p;
+}
+
 /* Delivers every section received. */
 static void unpack_all(rv__messages *m, rv_session *s)
 {
@@ -471,6 +502,28 @@ static void unpack_all(rv__messages *m, rv_session *s)
         section_header h;
         memcpy(&h, p, sizeof h);
         p += sizeof h;
+        if (h.n_dense) {
+            const uint32_t *mirror = g->mirror + g->mirror_rank_start[r];
+            if (h.n_dense != g->mirror_rank_start[r + 1] - g->mirror_rank_start[r]) {
+                /* Both sides derive the ghost lists from one build; a mismatch is a bug. */
+                rv__session_fail(s, RV_EINVAL, "rank %d sent %llu dense messages; it holds %u ghosts here", r,
+                                 (unsigned long long)h.n_dense, g->mirror_rank_start[r + 1] - g->mirror_rank_start[r]);
+                fail(m, RV_EINVAL);
+                p = end;
+                continue;
+            }
+            switch (m->kind) {
+            case RV_COMBINE_SUM_DOUBLE: p = fold_dense(m, RV_COMBINE_SUM_DOUBLE, p, mirror, h.n_dense); break;
+            case RV_COMBINE_MIN_DOUBLE: p = fold_dense(m, RV_COMBINE_MIN_DOUBLE, p, mirror, h.n_dense); break;
+            case RV_COMBINE_MAX_DOUBLE: p = fold_dense(m, RV_COMBINE_MAX_DOUBLE, p, mirror, h.n_dense); break;
+            case RV_COMBINE_SUM_INT64: p = fold_dense(m, RV_COMBINE_SUM_INT64, p, mirror, h.n_dense); break;
+            case RV_COMBINE_MIN_INT64: p = fold_dense(m, RV_COMBINE_MIN_INT64, p, mirror, h.n_dense); break;
+            case RV_COMBINE_MAX_INT64: p = fold_dense(m, RV_COMBINE_MAX_INT64, p, mirror, h.n_dense); break;
+            default:
+                for (uint64_t i = 0; i < h.n_dense; i++, p += m->size)
+                    deliver(m, mirror[i], p);
+            }
+        }
         switch (m->kind) {
         case RV_COMBINE_SUM_DOUBLE: p = fold_records(m, RV_COMBINE_SUM_DOUBLE, p, h.n_indexed); break;
         case RV_COMBINE_MIN_DOUBLE: p = fold_records(m, RV_COMBINE_MIN_DOUBLE, p, h.n_indexed); break;
