@@ -25,6 +25,14 @@ double rv_edge_weight(const rv_context *ctx, uint64_t i)
     return g->weights ? g->weights[g->offsets[ctx->vertex] + i] : 1.0;
 }
 
+void *rv_edge_value(rv_context *ctx, uint64_t i)
+{
+    const rv_job *job = ctx->job;
+    if (!job->edge_values)
+        return NULL;
+    return job->edge_values + (job->graph->offsets[ctx->vertex] + i) * job->program.edge_value_size;
+}
+
 uint64_t rv_superstep(const rv_context *ctx) { return ctx->job->superstep; }
 uint64_t rv_n_vertices(const rv_context *ctx) { return ctx->job->graph->n_vertices; }
 

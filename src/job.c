@@ -31,6 +31,8 @@ static int check_program(rv_session *s, const rv_graph *g, const rv_program *p)
                                 name, p->api_version, (unsigned)RV_API_VERSION);
     if (!p->init || !p->compute || !p->format)
         return rv__session_fail(s, RV_EINVAL, "program '%s' lacks init(), compute() or format()", name);
+    if (p->init_edge && p->edge_value_size == 0)
+        return rv__session_fail(s, RV_EINVAL, "program '%s' has init_edge() but no edge_value_size", name);
     if (p->value_size == 0 || p->message_size == 0)
         return rv__session_fail(s, RV_EINVAL, "program '%s' has a zero value or message size", name);
     if ((unsigned)p->combiner > RV_COMBINE_MAX_INT64)
@@ -61,10 +63,13 @@ int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
         job->program = *p;
         size_t n_agg = p->n_aggregators;
         job->values = malloc((size_t)g->n_local * p->value_size + 1);
+        if (p->edge_value_size)
+            job->edge_values = calloc(g->m_local + 1, p->edge_value_size);
         job->halted = calloc((size_t)g->n_local / 64 + 1, 8);
         job->aggregate_local = calloc(n_agg + 1, sizeof *job->aggregate_local);
         job->aggregate_visible = calloc(n_agg + 1, sizeof *job->aggregate_visible);
         if (!job->values || !job->halted || !job->aggregate_local || !job->aggregate_visible ||
+            (p->edge_value_size && !job->edge_values) ||
             rv__messages_init(&job->messages, g, p) != RV_OK)
             status = rv__session_fail(s, RV_ENOMEM, "out of memory for program '%s' on %u vertices",
                                       p->name ? p->name : "?", g->n_local);
@@ -78,6 +83,8 @@ int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
         for (uint32_t v = 0; v < g->n_local; v++) {
             ctx.vertex = v;
             p->init(&ctx, job->values + (size_t)v * p->value_size, p->user);
+            for (uint64_t i = 0; p->init_edge && i < g->offsets[v + 1] - g->offsets[v]; i++)
+                p->init_edge(&ctx, i, rv_edge_value(&ctx, i), p->user);
         }
         status = job->messages.status;
     }
@@ -97,6 +104,7 @@ void rv_job_free(rv_job **job_handle)
         return;
     rv__messages_destroy(&job->messages);
     free(job->values);
+    free(job->edge_values);
     free(job->halted);
     free(job->aggregate_local);
     free(job->aggregate_visible);

@@ -11,6 +11,7 @@ struct rv_job {
     rv_session *session;
     rv_program program;
     unsigned char *values; /* [n_local * value_size] */
+    unsigned char *edge_values; /* [m_local * edge_value_size], or NULL */
     uint64_t *halted;      /* bitmap: vertices that voted to halt */
     rv__messages messages;
     uint64_t superstep;    /* the next superstep to run */

@@ -198,6 +198,13 @@ typedef struct rv_program {
     size_t value_size;
     /** Bytes per message (> 0). */
     size_t message_size;
+    /** Bytes of program-defined state per out-edge (0: none). The engine keeps them
+     *  for the job; compute() reads and writes them through rv_edge_value(). */
+    size_t edge_value_size;
+    /** Sets the initial state of out-edge @p i (optional; the state starts zeroed
+     *  without it). Runs after init() for every edge; the context answers
+     *  rv_vertex_id(), rv_out_degree(), rv_edge_target() and rv_edge_weight(). */
+    void (*init_edge)(rv_context *ctx, uint64_t i, void *edge_value, void *user);
     /** Whether compute() reads edge weights (rv_edge_weight()); the graph must then be
      *  loaded with keep_weights. */
     bool uses_weights;
@@ -242,6 +249,9 @@ uint64_t rv_out_degree(const rv_context *ctx);
 rv_id rv_edge_target(const rv_context *ctx, uint64_t i);
 /** The weight of out-edge @p i; 1.0 when the graph has no weights. */
 double rv_edge_weight(const rv_context *ctx, uint64_t i);
+/** The program's state for out-edge @p i (edge_value_size bytes, writable), or NULL
+ *  when the program keeps none. */
+void *rv_edge_value(rv_context *ctx, uint64_t i);
 /** The current superstep, from 0. */
 uint64_t rv_superstep(const rv_context *ctx);
 /** The number of vertices of the whole graph. */

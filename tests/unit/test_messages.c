@@ -185,6 +185,54 @@ static void test_broadcast_push_and_pull(void)
     }
 }
 
+/* ---- Per-edge program state --------------------------------------------------- */
+
+static void edge_state_init(rv_context *ctx, uint64_t i, void *edge_value, void *user)
+{
+    (void)user;
+    *(int64_t *)edge_value = 10 * (int64_t)rv_edge_target(ctx, i);
+}
+
+/* Superstep 0: send each edge's state along it, then bump the state. Superstep 1:
+ * record what arrived, and check that the bumps stayed. */
+static void edge_state_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    (void)user;
+    inbox_value *v = value;
+    for (uint64_t i = 0; i < rv_out_degree(ctx); i++) {
+        int64_t *state = rv_edge_value(ctx, i);
+        CU_ASSERT_FATAL(state != NULL);
+        if (rv_superstep(ctx) == 0) {
+            rv_send_edge(ctx, i, state);
+            *state += 1;
+        } else {
+            CU_ASSERT_EQUAL(*state, 10 * (int64_t)rv_edge_target(ctx, i) + 1);
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        v->sum += ((const int64_t *)messages)[k];
+    v->count += (int64_t)n;
+    rv_vote_to_halt(ctx);
+}
+
+static void test_edge_values(void)
+{
+    rv_program p = inbox_program(false);
+    p.compute = edge_state_compute;
+    p.edge_value_size = sizeof(int64_t);
+    p.init_edge = edge_state_init;
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_OK);
+    /* Each vertex hears its own id times ten from each in-neighbour. */
+    expectation e[] = {{1, 10, 1}, {2, 20, 1}, {3, 60, 2}, {4, 0, 0}, {0, 0, 0}};
+    rv_job_foreach_local(job, check_value, e);
+    rv_job_free(&job);
+    /* An edge initialiser needs room for edge state. */
+    p.edge_value_size = 0;
+    CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
+}
+
 /* ---- Aggregators, the master hook and limits --------------------------------- */
 
 static const rv_aggregator_spec counting_aggregators[] = {
@@ -367,6 +415,7 @@ int main(int argc, char **argv)
     CU_add_test(suite, "list mode delivers every message", test_list_mode_delivers_every_message);
     CU_add_test(suite, "combiner folds to one message", test_combiner_folds_to_one_message);
     CU_add_test(suite, "built-in combiner folds to one message", test_builtin_combiner_folds_to_one_message);
+    CU_add_test(suite, "per-edge program state", test_edge_values);
     CU_add_test(suite, "broadcasts pushed and pulled", test_broadcast_push_and_pull);
     CU_add_test(suite, "aggregators visible next superstep", test_aggregators_are_visible_next_superstep);
     CU_add_test(suite, "superstep limit and continuing", test_superstep_limit_and_resume);
