@@ -102,19 +102,6 @@ int rv__comm_exscan_u64(rv_session *s, uint64_t value, uint64_t *out)
     return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Exscan");
 }
 
-int rv__comm_bcast(rv_session *s, void *data, size_t bytes, int root)
-{
-    unsigned char *p = data;
-    for (size_t done = 0; done < bytes;) {
-        size_t piece = bytes - done < PIECE_BYTES ? bytes - done : PIECE_BYTES;
-        int rc = MPI_Bcast(p + done, (int)piece, MPI_BYTE, root, s->comm);
-        if (rc != MPI_SUCCESS)
-            return mpi_fail(s, rc, "MPI_Bcast");
-        done += piece;
-    }
-    return RV_OK;
-}
-
 void rv__buffer_destroy(rv__buffer *buffer)
 {
     free(buffer->data);

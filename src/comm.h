@@ -45,8 +45,6 @@ int rv__comm_allgather_u64(rv_session *session, uint64_t value, uint64_t *all);
 int rv__comm_allgather_u64s(rv_session *session, const uint64_t *values, size_t n_each, uint64_t *all);
 /* Exclusive prefix sum over ranks: rank r receives the sum of ranks 0..r-1. */
 int rv__comm_exscan_u64(rv_session *session, uint64_t value, uint64_t *out);
-/* Broadcasts @p bytes bytes from @p root. */
-int rv__comm_bcast(rv_session *session, void *data, size_t bytes, int root);
 
 /* A growable byte buffer that an exchange fills and later exchanges reuse. */
 typedef struct rv__buffer {

@@ -76,33 +76,6 @@ static int grow(rv__idmap *map, size_t extra)
     return RV_OK;
 }
 
-int rv__idmap_insert(rv__idmap *map, uint64_t key, uint32_t value)
-{
-    if (!has_room(map, 1) && grow(map, 1) != RV_OK)
-        return RV_ENOMEM;
-    size_t i = rv__mix64(key) & map->mask;
-    for (;;) {
-        uint64_t k = map->cells[i].key;
-        if (k == key)
-            return RV_OK;
-        if (k == RV__IDMAP_EMPTY) {
-            map->cells[i].key = key;
-            map->cells[i].value = value;
-            map->n++;
-            return RV_OK;
-        }
-        i = (i + 1) & map->mask;
-    }
-}
-
-void rv__idmap_set(rv__idmap *map, uint64_t key, uint32_t value)
-{
-    size_t i = rv__mix64(key) & map->mask;
-    while (map->cells[i].key != key)
-        i = (i + 1) & map->mask;
-    map->cells[i].value = value;
-}
-
 int rv__idmap_intern_many(rv__idmap *map, const uint64_t *keys, size_t n, uint32_t *values)
 {
     /* The table only grows between chunks, so the mask stays fixed while prefetches
@@ -145,21 +118,4 @@ int rv__idmap_intern_many(rv__idmap *map, const uint64_t *keys, size_t n, uint32
     }
 done:
     return status;
-}
-
-void rv__idmap_find_many(const rv__idmap *map, const uint64_t *keys, size_t n, uint32_t *values)
-{
-    const rv__idmap_cell *cells = map->cells;
-    const size_t mask = map->mask;
-    for (size_t i = 0; i < n && i < PREFETCH_DISTANCE; i++)
-        __builtin_prefetch(&cells[rv__mix64(keys[i]) & mask]);
-    for (size_t i = 0; i < n; i++) {
-        if (i + PREFETCH_DISTANCE < n)
-            __builtin_prefetch(&cells[rv__mix64(keys[i + PREFETCH_DISTANCE]) & mask]);
-        const uint64_t key = keys[i];
-        size_t at = rv__mix64(key) & mask;
-        while (cells[at].key != key && cells[at].key != RV__IDMAP_EMPTY)
-            at = (at + 1) & mask;
-        values[i] = cells[at].key == key ? cells[at].value : RV__IDMAP_NONE;
-    }
 }

@@ -28,10 +28,6 @@ typedef struct rv__idmap {
 /* Prepares a map for about @p expected keys (it grows as needed). RV_ENOMEM on failure. */
 int rv__idmap_init(rv__idmap *map, size_t expected);
 void rv__idmap_destroy(rv__idmap *map);
-/* Inserts @p key with @p value unless present. RV_OK or RV_ENOMEM. */
-int rv__idmap_insert(rv__idmap *map, uint64_t key, uint32_t value);
-/* Sets the value of a present key. */
-void rv__idmap_set(rv__idmap *map, uint64_t key, uint32_t value);
 
 /* Numbers keys in the order they are first seen: each of @p keys[n] that is new gets
  * the value map->n (then the count grows), and @p values[i] receives the value of
@@ -56,9 +52,5 @@ static inline uint32_t rv__idmap_find(const rv__idmap *map, uint64_t key)
         i = (i + 1) & map->mask;
     }
 }
-
-/* Looks up @p n keys, overlapping their cache misses by prefetching a batch of cells
- * before probing them. */
-void rv__idmap_find_many(const rv__idmap *map, const uint64_t *keys, size_t n, uint32_t *values);
 
 #endif /* RV_IDMAP_H */

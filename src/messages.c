@@ -641,16 +641,3 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
         rv__session_fail(s, RV_ENOMEM, "out of memory for messages");
     return RV_OK;
 }
-
-uint64_t rv__messages_bytes(const rv__messages *m)
-{
-    const rv_graph *g = m->graph;
-    uint64_t bytes = m->send.capacity + m->recv.capacity;
-    uint64_t n_slots = (uint64_t)g->n_local + g->n_ghost;
-    if (m->combining)
-        bytes += 2 * n_slots * (m->size + 1) + (m->broadcast_value ? (uint64_t)g->n_local * 9 : 0) +
-                 (m->in_offsets ? (n_slots + 1) * 8 + g->m_local * 4 : 0);
-    else
-        bytes += ((uint64_t)g->n_local + 1) * 8 + m->list_payloads.capacity + m->next_local.capacity;
-    return bytes;
-}

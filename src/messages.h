@@ -103,7 +103,4 @@ static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const v
     return (size_t)(end - begin);
 }
 
-/* Bytes held by the message store on this rank. */
-uint64_t rv__messages_bytes(const rv__messages *m);
-
 #endif /* RV_MESSAGES_H */

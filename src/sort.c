@@ -67,27 +67,3 @@ static int radix_sort(uint64_t *keys, uint32_t *values, size_t n)
 int rv__sort_u64(uint64_t *keys, size_t n) { return radix_sort(keys, NULL, n); }
 
 int rv__sort_u64_u32(uint64_t *keys, uint32_t *values, size_t n) { return radix_sort(keys, values, n); }
-
-size_t rv__unique_u64(uint64_t *keys, size_t n)
-{
-    if (n == 0)
-        return 0;
-    size_t out = 1;
-    for (size_t i = 1; i < n; i++)
-        if (keys[i] != keys[out - 1])
-            keys[out++] = keys[i];
-    return out;
-}
-
-size_t rv__search_u64(const uint64_t *keys, size_t n, uint64_t key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && keys[lo] == key ? lo : n;
-}

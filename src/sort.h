@@ -14,10 +14,4 @@ int rv__sort_u64(uint64_t *keys, size_t n);
  * keys[i]; equal keys keep their order. RV_ENOMEM if scratch cannot be allocated. */
 int rv__sort_u64_u32(uint64_t *keys, uint32_t *values, size_t n);
 
-/* Removes adjacent duplicates of a sorted array; returns the new length. */
-size_t rv__unique_u64(uint64_t *keys, size_t n);
-
-/* The position of @p key in the sorted array @p keys[n], or n when absent. */
-size_t rv__search_u64(const uint64_t *keys, size_t n, uint64_t key);
-
 #endif /* RV_SORT_H */
