@@ -350,6 +350,18 @@ static const char *next_line(const char *p, const char *end)
     return nl == NULL ? end : nl + 1;
 }
 
+/* If the line at @p p (blanks already skipped) is blank or a comment, the start of
+ * the next line; else NULL. Edge and vertex files share these rules. */
+static inline const char *skip_empty_line(const char *p, const char *end)
+{
+    const char *next = line_end(p, end);
+    if (next != NULL)
+        return next;
+    if (*p == '#' || *p == '%')
+        return next_line(p, end);
+    return NULL;
+}
+
 /* The number of lines in [p, end), a last line without '\n' included. */
 static uint64_t count_lines(const char *p, const char *end)
 {
@@ -454,12 +466,8 @@ int rv__parse_edges(const char *text, size_t length, const rv__edge_format *form
         line_begin = p;
         line++;
         p = skip_blanks(p, end);
-        if ((next = line_end(p, end)) != NULL) {
+        if ((next = skip_empty_line(p, end)) != NULL) {
             p = next;
-            continue;
-        }
-        if (*p == '#' || *p == '%') {
-            p = next_line(p, end);
             continue;
         }
 
@@ -560,12 +568,8 @@ int rv__parse_vertices(const char *text, size_t length, rv__id_list *out, rv__pa
         line_begin = p;
         line++;
         p = skip_blanks(p, end);
-        if ((next = line_end(p, end)) != NULL) {
+        if ((next = skip_empty_line(p, end)) != NULL) {
             p = next;
-            continue;
-        }
-        if (*p == '#' || *p == '%') {
-            p = next_line(p, end);
             continue;
         }
         const char *field = p;

@@ -2,14 +2,13 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "rivulet.h"
+#include "io/textio.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* Supported: `key = value` and `key: value` (the first '=' or ':' separates), blanks
@@ -50,23 +49,14 @@ static int read_file(const char *path, char **out, size_t *length, char *error, 
     int fd = -1;
     char *text = NULL;
     size_t used = 0, capacity = 4096;
-    struct stat st;
+    uint64_t size = 0;
 
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        set_error(error, error_capacity, "cannot open '%s': %s", path, strerror(errno));
-        status = RV_EIO;
+    status = rv__open_regular_file(path, &fd, &size, error, error_capacity);
+    if (status != RV_OK)
         goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        set_error(error, error_capacity, "cannot open '%s': %s", path,
-                  S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
-        status = RV_EIO;
-        goto done;
-    }
     /* Sized from fstat, but grown if the file is longer by the time it is read. */
-    if ((uint64_t)st.st_size < SIZE_MAX / 2 && (size_t)st.st_size + 1 > capacity)
-        capacity = (size_t)st.st_size + 1;
+    if (size < SIZE_MAX / 2 && (size_t)size + 1 > capacity)
+        capacity = (size_t)size + 1;
     text = malloc(capacity);
     for (;;) {
         if (text != NULL && used + 1 == capacity) {

@@ -61,6 +61,47 @@ static ssize_t read_at(int fd, char *buffer, size_t length, uint64_t offset)
     return (ssize_t)got;
 }
 
+/* Reads exactly @p length bytes at the reader's position into @p buffer. The range
+ * was measured when the file was opened, so a short read means the file shrank
+ * under us: an error, not an end. */
+static int read_exactly(const rv__range_reader *reader, char *buffer, size_t length, char *error,
+                        size_t error_capacity)
+{
+    ssize_t got = read_at(reader->fd, buffer, length, reader->pos);
+    if (got < 0) {
+        set_error(error, error_capacity, "cannot read '%s': %s", reader->path, strerror(errno));
+        return RV_EIO;
+    }
+    if ((size_t)got < length) {
+        set_error(error, error_capacity, "cannot read '%s': the file became shorter while reading", reader->path);
+        return RV_EIO;
+    }
+    return RV_OK;
+}
+
+int rv__open_regular_file(const char *path, int *fd_out, uint64_t *size, char *error, size_t error_capacity)
+{
+    struct stat st;
+    /* O_NONBLOCK so that opening a FIFO by mistake fails below instead of hanging;
+     * it changes nothing for regular files. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        set_error(error, error_capacity, "cannot open '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return RV_EIO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        set_error(error, error_capacity, "cannot open '%s': %s", path,
+                  S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+        close(fd);
+        return RV_EIO;
+    }
+    *fd_out = fd;
+    *size = (uint64_t)st.st_size;
+    return RV_OK;
+}
+
 /* The first line start at or past @p offset: @p offset itself when it is 0 or the byte
  * before it is '\n', else the byte after the next '\n', else the file size. Part k
  * begins at line_start(k*size/n), so part k ends exactly where part k+1 begins. */
@@ -110,7 +151,6 @@ int rv__range_reader_open(const char *path, int part, int n_parts, size_t block_
 {
     rv__range_reader *reader = NULL;
     int status = RV_OK;
-    struct stat st;
 
     *out = NULL;
     if (path == NULL || n_parts < 1 || part < 0 || part >= n_parts || block_bytes == 0 ||
@@ -131,27 +171,11 @@ int rv__range_reader_open(const char *path, int part, int n_parts, size_t block_
     }
     reader->capacity = block_bytes;
     reader->block_bytes = block_bytes;
-    /* O_NONBLOCK so that opening a FIFO by mistake fails below instead of hanging;
-     * it changes nothing for regular files. */
-    reader->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (reader->fd < 0) {
-        set_error(error, error_capacity, "cannot open '%s': %s", path, strerror(errno));
-        status = RV_EIO;
+    uint64_t size = 0;
+    status = rv__open_regular_file(path, &reader->fd, &size, error, error_capacity);
+    if (status != RV_OK)
         goto done;
-    }
-    if (fstat(reader->fd, &st) != 0) {
-        set_error(error, error_capacity, "cannot open '%s': %s", path, strerror(errno));
-        status = RV_EIO;
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        set_error(error, error_capacity, "cannot open '%s': %s", path,
-                  S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
-        status = RV_EIO;
-        goto done;
-    }
 
-    uint64_t size = (uint64_t)st.st_size;
     status = line_start(reader, split_offset(size, part, n_parts), size, &reader->begin, error, error_capacity);
     if (status != RV_OK)
         goto done;
@@ -220,20 +244,11 @@ int rv__range_reader_next(rv__range_reader *reader, const char **text, size_t *l
         if (used < limit && reader->pos < reader->stop) {
             size_t room = limit - used;
             size_t want = reader->stop - reader->pos < room ? (size_t)(reader->stop - reader->pos) : room;
-            ssize_t got = read_at(reader->fd, reader->buffer + used, want, reader->pos);
-            if (got < 0) {
-                set_error(error, error_capacity, "cannot read '%s': %s", reader->path, strerror(errno));
-                status = RV_EIO;
+            status = read_exactly(reader, reader->buffer + used, want, error, error_capacity);
+            if (status != RV_OK)
                 goto done;
-            }
-            if ((size_t)got < want) {
-                set_error(error, error_capacity, "cannot read '%s': the file became shorter while reading",
-                          reader->path);
-                status = RV_EIO;
-                goto done;
-            }
-            used += (size_t)got;
-            reader->pos += (uint64_t)got;
+            used += want;
+            reader->pos += want;
         }
 
         if (reader->pos == reader->stop) {
@@ -281,24 +296,15 @@ int rv__range_reader_count_remaining_lines(rv__range_reader *reader, uint64_t *n
     while (reader->pos < reader->stop) {
         size_t want = reader->stop - reader->pos < reader->capacity ? (size_t)(reader->stop - reader->pos)
                                                                     : reader->capacity;
-        ssize_t got = read_at(reader->fd, reader->buffer, want, reader->pos);
-        if (got < 0) {
-            set_error(error, error_capacity, "cannot read '%s': %s", reader->path, strerror(errno));
-            status = RV_EIO;
+        status = read_exactly(reader, reader->buffer, want, error, error_capacity);
+        if (status != RV_OK)
             goto done;
-        }
-        if ((size_t)got < want) {
-            set_error(error, error_capacity, "cannot read '%s': the file became shorter while reading",
-                      reader->path);
-            status = RV_EIO;
-            goto done;
-        }
-        const char *p = reader->buffer, *end = reader->buffer + got;
+        const char *p = reader->buffer, *end = reader->buffer + want;
         while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
             count++;
             p++;
         }
-        reader->pos += (uint64_t)got;
+        reader->pos += want;
         any = true;
     }
     if (any && !reader->ends_with_newline)

@@ -10,6 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- Opening input files ---------------------------------------------------- */
+
+/* Opens @p path for reading and gives its size. Only regular files are accepted: a
+ * directory, or a FIFO named by mistake, is refused at once rather than waited on.
+ * On failure returns RV_EIO and writes "cannot open 'PATH': reason" to @p error. */
+int rv__open_regular_file(const char *path, int *fd, uint64_t *size, char *error, size_t error_capacity);
+
 /* ---- One rank's byte range of a file, as whole lines -------------------------- */
 
 /* Part k of n of a file covers the lines that *start* in the byte range
