@@ -134,6 +134,21 @@ static inline __attribute__((always_inline)) void fold_builtin(unsigned char *re
     has[s] = 1;
 }
 
+/* Runs STATEMENT with K bound, as a compile-time constant, to the built-in combiner
+ * @p kind, so that the always-inline helpers it calls become one tight loop per
+ * combiner; runs CUSTOM for a program's own combiner. One dispatch, written once,
+ * for every place that folds messages. */
+#define WITH_BUILTIN_COMBINER(kind, K, STATEMENT, CUSTOM)                                                  \
+    switch (kind) {                                                                                      \
+    case RV_COMBINE_SUM_DOUBLE: { const rv_combiner K = RV_COMBINE_SUM_DOUBLE; STATEMENT; } break;        \
+    case RV_COMBINE_MIN_DOUBLE: { const rv_combiner K = RV_COMBINE_MIN_DOUBLE; STATEMENT; } break;        \
+    case RV_COMBINE_MAX_DOUBLE: { const rv_combiner K = RV_COMBINE_MAX_DOUBLE; STATEMENT; } break;        \
+    case RV_COMBINE_SUM_INT64: { const rv_combiner K = RV_COMBINE_SUM_INT64; STATEMENT; } break;          \
+    case RV_COMBINE_MIN_INT64: { const rv_combiner K = RV_COMBINE_MIN_INT64; STATEMENT; } break;          \
+    case RV_COMBINE_MAX_INT64: { const rv_combiner K = RV_COMBINE_MAX_INT64; STATEMENT; } break;          \
+    default: CUSTOM; break;                                                                              \
+    }
+
 /* Folds with the program's own combiner: the first message is copied in. */
 static void fold_custom(rv__messages *m, uint32_t s, const void *message)
 {
@@ -148,15 +163,8 @@ static void fold_custom(rv__messages *m, uint32_t s, const void *message)
 
 static void fold(rv__messages *m, uint32_t s, const void *message)
 {
-    switch (m->kind) {
-    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m->next_box, m->next_has, RV_COMBINE_SUM_DOUBLE, s, message); break;
-    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m->next_box, m->next_has, RV_COMBINE_MIN_DOUBLE, s, message); break;
-    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m->next_box, m->next_has, RV_COMBINE_MAX_DOUBLE, s, message); break;
-    case RV_COMBINE_SUM_INT64: fold_builtin(m->next_box, m->next_has, RV_COMBINE_SUM_INT64, s, message); break;
-    case RV_COMBINE_MIN_INT64: fold_builtin(m->next_box, m->next_has, RV_COMBINE_MIN_INT64, s, message); break;
-    case RV_COMBINE_MAX_INT64: fold_builtin(m->next_box, m->next_has, RV_COMBINE_MAX_INT64, s, message); break;
-    default: fold_custom(m, s, message); break;
-    }
+    WITH_BUILTIN_COMBINER(m->kind, K, fold_builtin(m->next_box, m->next_has, K, s, message),
+                          fold_custom(m, s, message))
 }
 
 /* The loop of rv__messages_send_many() for one built-in combiner. */
@@ -216,18 +224,12 @@ void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
 void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, const void *message)
 {
     /* The combiner is chosen once per call, so each kind gets a tight loop. */
-    switch (m->kind) {
-    case RV_COMBINE_SUM_DOUBLE: fold_run(m, RV_COMBINE_SUM_DOUBLE, slots, n, message); break;
-    case RV_COMBINE_MIN_DOUBLE: fold_run(m, RV_COMBINE_MIN_DOUBLE, slots, n, message); break;
-    case RV_COMBINE_MAX_DOUBLE: fold_run(m, RV_COMBINE_MAX_DOUBLE, slots, n, message); break;
-    case RV_COMBINE_SUM_INT64: fold_run(m, RV_COMBINE_SUM_INT64, slots, n, message); break;
-    case RV_COMBINE_MIN_INT64: fold_run(m, RV_COMBINE_MIN_INT64, slots, n, message); break;
-    case RV_COMBINE_MAX_INT64: fold_run(m, RV_COMBINE_MAX_INT64, slots, n, message); break;
-    default:
+    if (m->kind == RV_COMBINE_CUSTOM) {
         for (size_t i = 0; i < n; i++)
             rv__messages_send_slot(m, slots[i], message);
         return;
     }
+    WITH_BUILTIN_COMBINER(m->kind, K, fold_run(m, K, slots, n, message), (void)0)
     m->sent += n;
 }
 
@@ -245,14 +247,7 @@ void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
         m->n_broadcasters++;
         m->n_broadcast_edges += end - begin;
     }
-    switch (m->kind) {
-    case RV_COMBINE_SUM_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_DOUBLE, v, message); break;
-    case RV_COMBINE_MIN_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_DOUBLE, v, message); break;
-    case RV_COMBINE_MAX_DOUBLE: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_DOUBLE, v, message); break;
-    case RV_COMBINE_SUM_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_SUM_INT64, v, message); break;
-    case RV_COMBINE_MIN_INT64: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MIN_INT64, v, message); break;
-    default: fold_builtin(m->broadcast_value, m->broadcast_flag, RV_COMBINE_MAX_INT64, v, message); break;
-    }
+    WITH_BUILTIN_COMBINER(m->kind, K, fold_builtin(m->broadcast_value, m->broadcast_flag, K, v, message), (void)0)
     m->sent += end - begin;
 }
 
@@ -326,23 +321,11 @@ static void pull_broadcasts(rv__messages *m)
     /* "Everyone" means every edge carries a broadcast: vertices without out-edges
      * (PageRank's sinks) send nothing either way, so they do not count. */
     bool everyone = m->n_broadcast_edges == m->graph->m_local;
-    switch (m->kind) {
-#define PULL_CASE(KIND)                                                                                      \
-    case KIND:                                                                                               \
-        if (everyone)                                                                                        \
-            pull_run(m, KIND, true);                                                                         \
-        else                                                                                                 \
-            pull_run(m, KIND, false);                                                                        \
-        break;
-        PULL_CASE(RV_COMBINE_SUM_DOUBLE)
-        PULL_CASE(RV_COMBINE_MIN_DOUBLE)
-        PULL_CASE(RV_COMBINE_MAX_DOUBLE)
-        PULL_CASE(RV_COMBINE_SUM_INT64)
-        PULL_CASE(RV_COMBINE_MIN_INT64)
-        PULL_CASE(RV_COMBINE_MAX_INT64)
-#undef PULL_CASE
-    default: break;
-    }
+    /* everyone, too, is made a constant so that its test leaves the loop. */
+    if (everyone)
+        WITH_BUILTIN_COMBINER(m->kind, K, pull_run(m, K, true), (void)0)
+    else
+        WITH_BUILTIN_COMBINER(m->kind, K, pull_run(m, K, false), (void)0)
 }
 
 /* Folds this superstep's broadcasts into the next box, then forgets them. Pulling
@@ -463,6 +446,18 @@ static void deliver(rv__messages *m, uint32_t v, const void *message)
         append_record(m, &m->next_local, &v, 4, message);
 }
 
+/* Delivers @p n received (index, payload) records one by one (a program's own
+ * combiner, or no combiner); returns the position after them. */
+static const unsigned char *deliver_records(rv__messages *m, const unsigned char *p, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++, p += 4 + m->size) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        deliver(m, v, p + 4);
+    }
+    return p;
+}
+
 /* Folds @p n received (index, 8-byte payload) records with a built-in combiner;
  * returns the position after them. */
 static inline __attribute__((always_inline)) const unsigned char *
@@ -512,32 +507,11 @@ static void unpack_all(rv__messages *m, rv_session *s)
                 p = end;
                 continue;
             }
-            switch (m->kind) {
-            case RV_COMBINE_SUM_DOUBLE: p = fold_dense(m, RV_COMBINE_SUM_DOUBLE, p, mirror, h.n_dense); break;
-            case RV_COMBINE_MIN_DOUBLE: p = fold_dense(m, RV_COMBINE_MIN_DOUBLE, p, mirror, h.n_dense); break;
-            case RV_COMBINE_MAX_DOUBLE: p = fold_dense(m, RV_COMBINE_MAX_DOUBLE, p, mirror, h.n_dense); break;
-            case RV_COMBINE_SUM_INT64: p = fold_dense(m, RV_COMBINE_SUM_INT64, p, mirror, h.n_dense); break;
-            case RV_COMBINE_MIN_INT64: p = fold_dense(m, RV_COMBINE_MIN_INT64, p, mirror, h.n_dense); break;
-            case RV_COMBINE_MAX_INT64: p = fold_dense(m, RV_COMBINE_MAX_INT64, p, mirror, h.n_dense); break;
-            default:
-                for (uint64_t i = 0; i < h.n_dense; i++, p += m->size)
-                    deliver(m, mirror[i], p);
-            }
+            WITH_BUILTIN_COMBINER(m->kind, K, p = fold_dense(m, K, p, mirror, h.n_dense),
+                                  for (uint64_t i = 0; i < h.n_dense; i++, p += m->size) deliver(m, mirror[i], p))
         }
-        switch (m->kind) {
-        case RV_COMBINE_SUM_DOUBLE: p = fold_records(m, RV_COMBINE_SUM_DOUBLE, p, h.n_indexed); break;
-        case RV_COMBINE_MIN_DOUBLE: p = fold_records(m, RV_COMBINE_MIN_DOUBLE, p, h.n_indexed); break;
-        case RV_COMBINE_MAX_DOUBLE: p = fold_records(m, RV_COMBINE_MAX_DOUBLE, p, h.n_indexed); break;
-        case RV_COMBINE_SUM_INT64: p = fold_records(m, RV_COMBINE_SUM_INT64, p, h.n_indexed); break;
-        case RV_COMBINE_MIN_INT64: p = fold_records(m, RV_COMBINE_MIN_INT64, p, h.n_indexed); break;
-        case RV_COMBINE_MAX_INT64: p = fold_records(m, RV_COMBINE_MAX_INT64, p, h.n_indexed); break;
-        default:
-            for (uint64_t i = 0; i < h.n_indexed; i++, p += 4 + m->size) {
-                uint32_t v;
-                memcpy(&v, p, 4);
-                deliver(m, v, p + 4);
-            }
-        }
+        WITH_BUILTIN_COMBINER(m->kind, K, p = fold_records(m, K, p, h.n_indexed),
+                              p = deliver_records(m, p, h.n_indexed))
         for (uint64_t i = 0; i < h.n_by_id; i++, p += 8 + m->size) {
             uint64_t id;
             memcpy(&id, p, 8);
