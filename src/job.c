@@ -33,8 +33,10 @@ static int check_program(rv_session *s, const rv_graph *g, const rv_program *p)
         return rv__session_fail(s, RV_EINVAL, "program '%s' lacks init(), compute() or format()", name);
     if (p->init_edge && p->edge_value_size == 0)
         return rv__session_fail(s, RV_EINVAL, "program '%s' has init_edge() but no edge_value_size", name);
-    if (p->value_size == 0 || p->message_size == 0)
-        return rv__session_fail(s, RV_EINVAL, "program '%s' has a zero value or message size", name);
+    if (p->value_size == 0)
+        return rv__session_fail(s, RV_EINVAL, "program '%s' has a zero value size", name);
+    if (p->message_size == RV_MESSAGE_VARIABLE && (p->combine || p->combiner != RV_COMBINE_CUSTOM))
+        return rv__session_fail(s, RV_EINVAL, "program '%s' has variable-size messages and a combiner; combiners need a fixed size", name);
     if ((unsigned)p->combiner > RV_COMBINE_MAX_INT64)
         return rv__session_fail(s, RV_EINVAL, "program '%s' names an unknown built-in combiner", name);
     if (p->combiner != RV_COMBINE_CUSTOM && p->message_size != 8)

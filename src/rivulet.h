@@ -189,6 +189,16 @@ typedef enum {
     RV_COMBINE_MAX_INT64
 } rv_combiner;
 
+/** rv_program.message_size for variable-size messages. */
+#define RV_MESSAGE_VARIABLE ((size_t)0)
+
+/** One variable-size message as compute() receives it: @c size bytes at @c data,
+ *  which is aligned for any scalar type. */
+typedef struct rv_message {
+    const void *data;
+    size_t size;
+} rv_message;
+
 /** A vertex program. Zero-initialise, then fill in. */
 typedef struct rv_program {
     /** Must be RV_API_VERSION. */
@@ -197,7 +207,8 @@ typedef struct rv_program {
     const char *name;
     /** Bytes per vertex value (> 0). */
     size_t value_size;
-    /** Bytes per message (> 0). */
+    /** Bytes per message, or RV_MESSAGE_VARIABLE for messages whose size varies (such
+     *  a program has no combiner, and sends with the rv_send_*_bytes() functions). */
     size_t message_size;
     /** Bytes of program-defined state per out-edge (0: none). The engine keeps them
      *  for the job; compute() reads and writes them through rv_edge_value(). */
@@ -218,7 +229,8 @@ typedef struct rv_program {
     void (*init)(rv_context *ctx, void *value, void *user);
     /** Runs for every active vertex, and every vertex with messages, once per
      *  superstep. @p messages holds @p n_messages messages of message_size bytes each
-     *  (one at most when the program has a combiner). Every vertex is active at
+     *  (one at most when the program has a combiner); with RV_MESSAGE_VARIABLE it is an
+     *  array of @p n_messages ::rv_message instead. Every vertex is active at
      *  superstep 0. Required. */
     void (*compute)(rv_context *ctx, void *value, const void *messages, size_t n_messages, void *user);
     /** Optional combiner: folds @p message into @p accumulator. Must be commutative and
@@ -264,6 +276,12 @@ void rv_send_all(rv_context *ctx, const void *message);
 /** Sends @p message to any vertex by id (slower: the owner is looked up). A message to
  *  an id that is not a vertex of the graph fails the run with RV_ENOTFOUND. */
 void rv_send(rv_context *ctx, rv_id target, const void *message);
+/** Variable-size sends (programs with message_size RV_MESSAGE_VARIABLE; a program
+ *  with fixed-size messages may use them with @p size == message_size). Up to
+ *  4 GiB - 1 bytes per message; @p data is copied. */
+void rv_send_edge_bytes(rv_context *ctx, uint64_t i, const void *data, size_t size);
+void rv_send_all_bytes(rv_context *ctx, const void *data, size_t size);
+void rv_send_bytes(rv_context *ctx, rv_id target, const void *data, size_t size);
 /** The vertex becomes inactive until a message arrives. */
 void rv_vote_to_halt(rv_context *ctx);
 /** Contributes to aggregator @p index this superstep. */
