@@ -25,6 +25,14 @@ double rv_edge_weight(const rv_context *ctx, uint64_t i)
     return g->weights ? g->weights[g->offsets[ctx->vertex] + i] : 1.0;
 }
 
+rv_edge_direction_kind rv_edge_direction(const rv_context *ctx, uint64_t i)
+{
+    const rv_graph *g = ctx->job->graph;
+    if (g->reverse)
+        return g->reverse[g->offsets[ctx->vertex] + i] ? RV_EDGE_IN : RV_EDGE_OUT;
+    return g->undirected ? RV_EDGE_BOTH : RV_EDGE_OUT;
+}
+
 void *rv_edge_value(rv_context *ctx, uint64_t i)
 {
     const rv_job *job = ctx->job;

@@ -122,6 +122,11 @@ typedef struct rv_load_options {
      *  validated but not stored. */
     bool keep_weights;
     rv_partition_kind partition;
+    /** With @c undirected, for a directed file read through its undirected view:
+     *  remember which stored edges are the reverse of a line (the line `u v` also
+     *  gives v the edge v→u), so that rv_edge_direction() tells RV_EDGE_OUT from
+     *  RV_EDGE_IN. One byte per edge. */
+    bool mark_reverse_edges;
 } rv_load_options;
 
 /** Loads a graph: every rank reads its own byte range of the files, edges travel to
@@ -262,6 +267,16 @@ uint64_t rv_out_degree(const rv_context *ctx);
 rv_id rv_edge_target(const rv_context *ctx, uint64_t i);
 /** The weight of out-edge @p i; 1.0 when the graph has no weights. */
 double rv_edge_weight(const rv_context *ctx, uint64_t i);
+/** Which way an input line ran for a stored edge. */
+typedef enum {
+    RV_EDGE_OUT = 1,  /**< this vertex → target: a directed line `this target` */
+    RV_EDGE_IN = 2,   /**< target → this vertex: the reverse of the line `target this`
+                           (graphs loaded undirected with mark_reverse_edges) */
+    RV_EDGE_BOTH = 3  /**< an undirected line: both ways (graphs loaded undirected
+                           without mark_reverse_edges) */
+} rv_edge_direction_kind;
+/** The direction of out-edge @p i, as a bit set: RV_EDGE_OUT, RV_EDGE_IN or both. */
+rv_edge_direction_kind rv_edge_direction(const rv_context *ctx, uint64_t i);
 /** The program's state for out-edge @p i (edge_value_size bytes, writable), or NULL
  *  when the program keeps none. */
 void *rv_edge_value(rv_context *ctx, uint64_t i);
