@@ -6,6 +6,7 @@
 static const rv_algorithm *const builtins[] = {
     &rv_algorithm_pagerank,
     &rv_algorithm_sssp,
+    &rv_algorithm_lcc,
 };
 
 const rv_algorithm *const *rv_builtins(size_t *n)

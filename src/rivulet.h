@@ -459,6 +459,12 @@ struct rv_algorithm {
     int (*configure)(const rv_params *params, rv_program *program, char *error, size_t error_capacity);
     /** Releases what configure() allocated (may be NULL). */
     void (*release)(rv_program *program);
+    /** The program reads in- and out-neighbours alike: a directed graph is loaded
+     *  through its undirected view (every line stored both ways). */
+    bool undirected_view;
+    /** With undirected_view: the program also asks rv_edge_direction() which way
+     *  each line ran, so the reverse edges of a directed graph are marked. */
+    bool needs_edge_directions;
 };
 
 #ifdef __cplusplus

@@ -357,6 +357,12 @@ int rv__cli_input_resolve(const rv__cli_run_args *args, rv__cli_input *out, char
     }
     out->load.edge_file = out->edge_file;
     out->load.vertex_file = out->vertex_file;
+    /* A program that reads in- and out-neighbours sees a directed graph through its
+     * undirected view, with the reverse edges marked when it asks which way they ran. */
+    if (algorithm->undirected_view && !out->load.undirected) {
+        out->load.undirected = true;
+        out->load.mark_reverse_edges = algorithm->needs_edge_directions;
+    }
     return RV_OK;
 }
 
