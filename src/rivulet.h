@@ -467,6 +467,31 @@ struct rv_algorithm {
     bool needs_edge_directions;
 };
 
+/* ------------------------------------------------------------------------- */
+/** @name Plug-ins: `rivulet run ./myprog.so INPUT` */
+
+/** The function a plug-in exports: it returns the plug-in's algorithm and sets
+ *  @p api_version to the RV_API_VERSION it was compiled with, which rivulet checks
+ *  before it reads the descriptor. Define it with RV_PLUGIN(). */
+typedef const rv_algorithm *(*rv_plugin_entry)(unsigned *api_version);
+#define RV_PLUGIN_SYMBOL "rivulet_plugin"
+/** Makes a shared object a rivulet plug-in: write `RV_PLUGIN(my_algorithm)` once, at
+ *  file scope, after the rv_algorithm definition. */
+#define RV_PLUGIN(algorithm)                                                                                   \
+    const rv_algorithm *rivulet_plugin(unsigned *api_version);                                                  \
+    const rv_algorithm *rivulet_plugin(unsigned *api_version)                                                   \
+    {                                                                                                          \
+        *api_version = RV_API_VERSION;                                                                         \
+        return &(algorithm);                                                                                   \
+    }
+
+/** The whole main() of a standalone program that runs @p algorithm:
+ *  `PROGRAM EDGE_FILE [--vertices FILE] [--undirected] [--output FILE]
+ *  [--max-supersteps N] [--KEY VALUE | --param KEY=VALUE]...`. It opens and closes
+ *  the MPI session itself. Returns the exit status: 0, 1 for a runtime error, 2 for
+ *  a usage error (the message is printed once, by rank 0). */
+int rv_main(int argc, char **argv, const rv_algorithm *algorithm);
+
 #ifdef __cplusplus
 }
 #endif
