@@ -141,6 +141,36 @@ void rv_send_bytes(rv_context *ctx, rv_id target, const void *data, size_t size)
 
 void rv_vote_to_halt(rv_context *ctx) { ctx->voted_to_halt = true; }
 
+/* Topology changes: requests, applied at the barrier (see mutation.h). */
+static bool may_mutate(rv_context *ctx)
+{
+    return !ctx->in_init || refuse_send(ctx, "changed the topology during init()");
+}
+
+void rv_add_vertex(rv_context *ctx, rv_id id)
+{
+    if (may_mutate(ctx))
+        rv__mutations_request(ctx->job, RV__ADD_VERTEX, id, 0, 0.0);
+}
+
+void rv_remove_vertex(rv_context *ctx, rv_id id)
+{
+    if (may_mutate(ctx))
+        rv__mutations_request(ctx->job, RV__REMOVE_VERTEX, id, 0, 0.0);
+}
+
+void rv_add_edge(rv_context *ctx, rv_id source, rv_id target, double weight)
+{
+    if (may_mutate(ctx))
+        rv__mutations_request(ctx->job, RV__ADD_EDGE, source, target, weight);
+}
+
+void rv_remove_edge(rv_context *ctx, rv_id source, rv_id target)
+{
+    if (may_mutate(ctx))
+        rv__mutations_request(ctx->job, RV__REMOVE_EDGE, source, target, 0.0);
+}
+
 /* Folds x into an aggregator slot; a bad index is a programming error that fails the run. */
 static rv__reduce_slot *aggregator(rv_context *ctx, size_t index, bool want_double)
 {

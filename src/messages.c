@@ -99,6 +99,7 @@ void rv__messages_destroy(rv__messages *m)
     free(m->list_offsets);
     rv__buffer_destroy(&m->list_payloads);
     rv__buffer_destroy(&m->list_messages);
+    rv__buffer_destroy(&m->unresolved);
     for (int r = 0; m->by_id && r < P; r++)
         rv__buffer_destroy(&m->by_id[r]);
     free(m->by_id);
@@ -400,17 +401,26 @@ static void deliver_broadcasts(rv__messages *m)
     m->n_broadcast_edges = 0;
 }
 
-/* The local index of @p id, which this rank owns, or UINT32_MAX after failing the
- * run: a message to an id that is not a vertex is the program's error. */
-static uint32_t local_target(rv__messages *m, uint64_t id)
+/* The local index of @p id, which this rank owns, or UINT32_MAX when it is not a
+ * vertex: the message is then kept aside, since a vertex of that id may be added at
+ * this superstep's barrier; if none is, the run fails (a program's error). */
+static uint32_t local_target(rv__messages *m, uint64_t id, const void *data, size_t size)
 {
     uint32_t v = rv__graph_local_index(m->graph, id);
-    if (v == UINT32_MAX) {
-        rv__session_fail(m->graph->session, RV_ENOTFOUND,
-                         "a message was sent to vertex %" PRIu64 ", which is not in the graph", id);
-        fail(m, RV_ENOTFOUND);
-    }
+    if (v == UINT32_MAX)
+        append_record(m, &m->unresolved, &m->n_unresolved, &id, 8, data, size);
     return v;
+}
+
+void rv__messages_fail_unresolved(rv__messages *m)
+{
+    if (m->n_unresolved == 0)
+        return;
+    uint64_t id;
+    memcpy(&id, m->unresolved.data, 8);
+    rv__session_fail(m->graph->session, RV_ENOTFOUND, "a message was sent to vertex %" PRIu64
+                     ", which is not in the graph", id);
+    fail(m, RV_ENOTFOUND);
 }
 
 /* Sends to @p id: records for other ranks travel by id; our own vertices are
@@ -424,7 +434,7 @@ static bool send_remote_by_id(rv__messages *m, uint64_t id, const void *data, si
         append_record(m, &m->by_id[owner], &m->n_by_id[owner], &id, 8, data, size);
         return false;
     }
-    *local = local_target(m, id);
+    *local = local_target(m, id, data, size);
     return *local != UINT32_MAX;
 }
 
@@ -586,7 +596,7 @@ static void unpack_all(rv__messages *m, rv_session *s)
             memcpy(&id, p, 8);
             const unsigned char *payload = record_payload(m, p + 8, &size);
             p = payload + size;
-            uint32_t v = local_target(m, id);
+            uint32_t v = local_target(m, id, payload, size);
             if (v != UINT32_MAX)
                 deliver(m, v, payload, size);
         }
@@ -673,9 +683,10 @@ static int build_list_inbox(rv__messages *m)
     return RV_OK;
 }
 
+static void promote_next_inbox(rv__messages *m);
+
 int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
 {
-    const rv_graph *g = m->graph;
     const int P = s->size;
     uint64_t total = 0;
     uint64_t *n_indexed = m->recv_bytes; /* borrowed until the exchange fills it */
@@ -709,8 +720,16 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
     if (status != RV_OK)
         return status;
     unpack_all(m, s);
+    promote_next_inbox(m);
+    if (m->status == RV_ENOMEM)
+        rv__session_fail(s, RV_ENOMEM, "out of memory for messages");
+    return RV_OK;
+}
 
-    /* The next inbox becomes the current one. */
+/* The next inbox becomes the current one, and the next starts empty. */
+static void promote_next_inbox(rv__messages *m)
+{
+    const rv_graph *g = m->graph;
     if (m->combining) {
         unsigned char *t = m->box;
         m->box = m->next_box;
@@ -727,7 +746,39 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
         if (build_list_inbox(m) != RV_OK)
             fail(m, RV_ENOMEM);
     }
-    if (m->status == RV_ENOMEM)
-        rv__session_fail(s, RV_ENOMEM, "out of memory for messages");
-    return RV_OK;
+}
+
+int rv__messages_move_inbox(rv__messages *to, const rv__messages *from, const uint32_t *new_index,
+                            uint64_t *n_unresolved)
+{
+    const rv_graph *old = from->graph;
+    for (uint32_t v = 0; v < old->n_local; v++) {
+        const void *messages;
+        size_t n = rv__messages_for(from, v, &messages);
+        if (n == 0 || new_index[v] == UINT32_MAX)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (from->variable) {
+                const rv_message *list = messages;
+                deliver(to, new_index[v], list[i].data, list[i].size);
+            } else {
+                deliver(to, new_index[v], (const unsigned char *)messages + i * from->size, from->size);
+            }
+        }
+    }
+    /* Messages by id: those whose vertex now exists are delivered, the others stay. */
+    const unsigned char *p = from->unresolved.data;
+    for (uint64_t i = 0; i < from->n_unresolved; i++) {
+        uint64_t id;
+        size_t size;
+        memcpy(&id, p, 8);
+        const unsigned char *payload = record_payload(from, p + 8, &size);
+        p = payload + size;
+        uint32_t v = local_target(to, id, payload, size);
+        if (v != UINT32_MAX)
+            deliver(to, v, payload, size);
+    }
+    promote_next_inbox(to);
+    *n_unresolved = to->n_unresolved;
+    return to->status == RV_ENOMEM ? RV_ENOMEM : RV_OK;
 }

@@ -69,6 +69,11 @@ typedef struct rv__messages {
     /* Messages by id, per owner rank: (id[, length], payload) records. */
     rv__buffer *by_id; /* [P] */
     uint64_t *n_by_id; /* [P] */
+    /* Messages by id that found no vertex here: a vertex added by this superstep's
+     * mutations may still take them (see rv__messages_move_inbox); otherwise they
+     * fail the run. (id[, length], payload) records. */
+    rv__buffer unresolved;
+    uint64_t n_unresolved;
 
     /* Exchange scratch. Received payloads sit at unaligned offsets inside their
      * records; each is copied here (malloc-aligned) before a program sees it. */
@@ -102,6 +107,16 @@ void rv__messages_send_id_bytes(rv__messages *m, uint64_t id, const void *data, 
  * superstep become the inbox of the next. Reports the bytes this rank sent to other
  * ranks. Collective. */
 int rv__messages_exchange(rv__messages *m, rv_session *session, uint64_t *bytes_sent);
+
+/* Makes @p to, a fresh store over the graph a mutation rebuilt, hold the inbox of
+ * @p from: the messages of from's local vertex v go to to's vertex new_index[v]
+ * (dropped when that is UINT32_MAX: the vertex was removed), and the unresolved
+ * messages by id go to the vertices that now exist. Leaves in *n_unresolved how many
+ * still have no vertex. RV_OK or RV_ENOMEM. Local. */
+int rv__messages_move_inbox(rv__messages *to, const rv__messages *from, const uint32_t *new_index,
+                            uint64_t *n_unresolved);
+/* Fails the run naming the first message by id that has no vertex. Local. */
+void rv__messages_fail_unresolved(rv__messages *m);
 
 /* The messages for local vertex @p v in the current inbox. */
 static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const void **messages)

@@ -297,6 +297,21 @@ void rv_send(rv_context *ctx, rv_id target, const void *message);
 void rv_send_edge_bytes(rv_context *ctx, uint64_t i, const void *data, size_t size);
 void rv_send_all_bytes(rv_context *ctx, const void *data, size_t size);
 void rv_send_bytes(rv_context *ctx, rv_id target, const void *data, size_t size);
+/** Topology changes, requested by any vertex about any vertex or edge and applied at
+ *  the end of the superstep, after its messages were delivered, in this order:
+ *  edge removals, vertex removals, vertex additions, edge additions. Rules:
+ *  removing the edge u→v removes every u→v edge that existed; removing a vertex
+ *  removes its out-edges, every edge into it and the messages waiting for it;
+ *  adding a vertex that exists changes nothing, but one removed in the same
+ *  superstep starts afresh; adding an edge adds one edge (repeats add repeats) and
+ *  creates its missing endpoints; @p weight is kept when the graph has weights.
+ *  New vertices run init() (their edges init_edge()) and are active next
+ *  superstep; a message by id to a vertex added in the same superstep reaches it.
+ *  Everything else (values, halted state, edge state, waiting messages) stays. */
+void rv_add_vertex(rv_context *ctx, rv_id id);
+void rv_remove_vertex(rv_context *ctx, rv_id id);
+void rv_add_edge(rv_context *ctx, rv_id source, rv_id target, double weight);
+void rv_remove_edge(rv_context *ctx, rv_id source, rv_id target);
 /** The vertex becomes inactive until a message arrives. */
 void rv_vote_to_halt(rv_context *ctx);
 /** Contributes to aggregator @p index this superstep. */
