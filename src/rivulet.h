@@ -38,7 +38,7 @@ extern "C" {
 
 /** Version of this header's ABI, raised whenever a public struct changes layout. A
  *  program or plug-in built against another version is refused with a clear error. */
-#define RV_API_VERSION 2
+#define RV_API_VERSION 3
 
 /** A vertex id: any integer in [0, 2^63 - 1]. Ids need not be dense or start at 0. */
 typedef uint64_t rv_id;
