@@ -167,7 +167,8 @@ static int share_removals(rv_session *s, plan *p)
         if (!all) {
             status = RV_ENOMEM;
         } else {
-            memcpy(all, recv.data, total);
+            if (total)
+                memcpy(all, recv.data, total);
             free(p->removed_vertices);
             p->removed_vertices = all;
             p->n_removed_vertices = unique_u64(all, total / 8);
@@ -405,7 +406,8 @@ static int exchange_requests(rv_job *job, rv__buffer *recv, uint64_t *n_received
         status = RV_ENOMEM;
     size_t at = 0;
     for (int r = 0; r < P && status == RV_OK; r++) {
-        memcpy(send.data + at, job->mutations.to_rank[r].data, job->mutations.to_rank[r].size);
+        if (job->mutations.to_rank[r].size)
+            memcpy(send.data + at, job->mutations.to_rank[r].data, job->mutations.to_rank[r].size);
         send_bytes[r] = job->mutations.to_rank[r].size;
         at += send_bytes[r];
     }
