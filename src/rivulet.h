@@ -426,6 +426,12 @@ struct rv_algorithm {
     int (*configure)(const rv_params *params, rv_program *program, char *error, size_t error_capacity);
     /** Releases what configure() allocated (may be NULL). */
     void (*release)(rv_program *program);
+    /** The program needs every vertex's in- and out-neighbours as its edges: the
+     *  command line then loads the graph undirected whatever the dataset says (each
+     *  line `u v` gives u -> v and v -> u, so a pair linked both ways appears twice
+     *  in each list). Results are those of the directed graph's semantics, e.g. WCC
+     *  ignoring direction, CDLP counting in- and out-neighbours. */
+    bool undirected_view;
 };
 
 #ifdef __cplusplus

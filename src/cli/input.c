@@ -171,7 +171,11 @@ static int resolve_graph_shape(const rv__cli_run_args *args, const dataset *d, r
                                char *error, size_t error_capacity)
 {
     const rv_algorithm *algorithm = args->algorithm;
-    if (args->directed || args->undirected) {
+    if (algorithm->undirected_view) {
+        /* The algorithm reads in- and out-neighbours alike, so the graph is loaded
+         * undirected and the dataset's directedness does not matter. */
+        out->load.undirected = true;
+    } else if (args->directed || args->undirected) {
         out->load.undirected = args->undirected;
     } else {
         const char *text = NULL;
@@ -343,7 +347,7 @@ int rv__cli_input_resolve(const rv__cli_run_args *args, rv__cli_input *out, char
         } else if ((out->edge_file = copy(input)) == NULL) {
             status = RV_ENOMEM;
         } else {
-            out->load.undirected = args->undirected;
+            out->load.undirected = args->undirected || algorithm->undirected_view;
             out->load.weight_column = algorithm->uses_weights ? 0 : -1;
             out->load.max_property_columns = 1;
         }
