@@ -132,9 +132,11 @@ static void release(rv_program *program)
 }
 
 static const rv_param_spec params[] = {
-    {"iterations", RV_PARAM_INT64, "20", "pr.num-iterations", "number of iterations, run exactly unless --tolerance stops earlier"},
+    {"iterations", RV_PARAM_INT64, "20", "pr.num-iterations",
+     "number of iterations, run exactly unless --tolerance stops earlier"},
     {"damping", RV_PARAM_DOUBLE, "0.85", "pr.damping-factor", "damping factor d"},
-    {"tolerance", RV_PARAM_DOUBLE, "0", NULL, "stop after an iteration that changes the ranks by less than this in L1 (0: off)"},
+    {"tolerance", RV_PARAM_DOUBLE, "0", NULL,
+     "stop after an iteration that changes the ranks by less than this in L1 (0: off)"},
 };
 
 const rv_algorithm rv_algorithm_pagerank = {
