@@ -1,4 +1,4 @@
-/* rv_oracle.c — rv-oracle: random test graphs and independent expected outputs (SSSP, PageRank, BFS, WCC) computed with igraph.
+/* rv_oracle.c — rv-oracle: random test graphs and independent expected outputs (SSSP, PageRank, BFS, WCC) by igraph.
  *
  * Not part of rivulet: this program shares no code with the engine, so that a bug
  * in rivulet's loader or algorithms cannot hide in its own answer key.
