@@ -474,8 +474,11 @@ struct rv_algorithm {
     int (*configure)(const rv_params *params, rv_program *program, char *error, size_t error_capacity);
     /** Releases what configure() allocated (may be NULL). */
     void (*release)(rv_program *program);
-    /** The program reads in- and out-neighbours alike: a directed graph is loaded
-     *  through its undirected view (every line stored both ways). */
+    /** The program needs every vertex's in- and out-neighbours as its edges: a
+     *  directed graph is then loaded through its undirected view (each line `u v`
+     *  gives u -> v and v -> u, so a pair linked both ways appears twice in each
+     *  list), whatever the dataset says. Results keep the directed graph's
+     *  semantics, e.g. WCC ignoring direction, CDLP counting in- and out-neighbours. */
     bool undirected_view;
     /** With undirected_view: the program also asks rv_edge_direction() which way
      *  each line ran, so the reverse edges of a directed graph are marked. */
