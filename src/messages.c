@@ -563,6 +563,25 @@ fold_dense(rv__messages *m, rv_combiner kind, const unsigned char *p, const uint
     return p;
 }
 
+/* Delivers @p n (id[, length], payload) records, laid out as @p layout's records,
+ * to the vertices of @p m; those without a vertex are kept aside (local_target).
+ * Returns the position after them. */
+static const unsigned char *deliver_by_id(rv__messages *m, const rv__messages *layout, const unsigned char *p,
+                                          uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t id;
+        size_t size;
+        memcpy(&id, p, 8);
+        const unsigned char *payload = record_payload(layout, p + 8, &size);
+        p = payload + size;
+        uint32_t v = local_target(m, id, payload, size);
+        if (v != UINT32_MAX)
+            deliver(m, v, payload, size);
+    }
+    return p;
+}
+
 /* Delivers every section received. */
 static void unpack_all(rv__messages *m, rv_session *s)
 {
@@ -590,16 +609,7 @@ static void unpack_all(rv__messages *m, rv_session *s)
         }
         WITH_BUILTIN_COMBINER(m->kind, K, p = fold_records(m, K, p, h.n_indexed),
                               p = deliver_records(m, p, h.n_indexed))
-        for (uint64_t i = 0; i < h.n_by_id; i++) {
-            uint64_t id;
-            size_t size;
-            memcpy(&id, p, 8);
-            const unsigned char *payload = record_payload(m, p + 8, &size);
-            p = payload + size;
-            uint32_t v = local_target(m, id, payload, size);
-            if (v != UINT32_MAX)
-                deliver(m, v, payload, size);
-        }
+        p = deliver_by_id(m, m, p, h.n_by_id);
     }
 }
 
@@ -767,17 +777,7 @@ int rv__messages_move_inbox(rv__messages *to, const rv__messages *from, const ui
         }
     }
     /* Messages by id: those whose vertex now exists are delivered, the others stay. */
-    const unsigned char *p = from->unresolved.data;
-    for (uint64_t i = 0; i < from->n_unresolved; i++) {
-        uint64_t id;
-        size_t size;
-        memcpy(&id, p, 8);
-        const unsigned char *payload = record_payload(from, p + 8, &size);
-        p = payload + size;
-        uint32_t v = local_target(to, id, payload, size);
-        if (v != UINT32_MAX)
-            deliver(to, v, payload, size);
-    }
+    deliver_by_id(to, from, from->unresolved.data, from->n_unresolved);
     promote_next_inbox(to);
     *n_unresolved = to->n_unresolved;
     return to->status == RV_ENOMEM ? RV_ENOMEM : RV_OK;
