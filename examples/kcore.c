@@ -48,7 +48,7 @@ typedef struct kcore_message {
 /* Parameters and per-rank scratch. compute() runs one vertex at a time on a rank, so
  * the scratch is reused from vertex to vertex; every job gets its own from configure(). */
 typedef struct kcore_state {
-    int64_t k; /* --k: 0 prints the coreness, K > 0 membership of the K-core */
+    int64_t k;       /* --k: 0 prints the coreness, K > 0 membership of the K-core */
     uint64_t *slots; /* open-addressing table of edge index + 1 (0 = empty) */
     size_t slots_capacity;
     uint64_t *counts; /* counts[h]: neighbours whose estimate, capped, is h */
@@ -278,4 +278,7 @@ RV_PLUGIN(kcore)
 
 /* The program of its own. In the plug-in this main() is never called: rivulet has its
  * own, and looks up only rivulet_plugin(). */
-int main(int argc, char **argv) { return rv_main(argc, argv, &kcore); }
+int main(int argc, char **argv)
+{
+    return rv_main(argc, argv, &kcore);
+}

@@ -1,4 +1,4 @@
-/* triangles.c — triangle counting: the triangles through every vertex, and their total, as a plug-in and as a program of its own.
+/* triangles.c — triangle counting: the triangles through every vertex and their total; a plug-in and a program.
  *
  * Computes: for every vertex v, the number of triangles {u, v, w} of the simple
  * undirected view of the input (a directed edge counts as undirected; parallel edges
@@ -296,8 +296,8 @@ static bool master(rv_master *master, void *user)
         int64_t total = rv_master_aggregated_int64(master, AGG_TRIANGLES);
         if (total != s->expect_total) {
             char message[128];
-            snprintf(message, sizeof message, "triangles: counted %lld triangles, expected %lld",
-                     (long long)total, (long long)s->expect_total);
+            snprintf(message, sizeof message, "triangles: counted %lld triangles, expected %lld", (long long)total,
+                     (long long)s->expect_total);
             rv_master_fail(master, message);
             return false;
         }
@@ -376,4 +376,7 @@ RV_PLUGIN(triangles)
 
 /* The program of its own. In the plug-in this main() is never called: rivulet has its
  * own, and looks up only rivulet_plugin(). */
-int main(int argc, char **argv) { return rv_main(argc, argv, &triangles); }
+int main(int argc, char **argv)
+{
+    return rv_main(argc, argv, &triangles);
+}

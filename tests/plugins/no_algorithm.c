@@ -1,4 +1,4 @@
-/* no_algorithm.c — a plug-in of the right API version whose entry returns no algorithm (a test fixture for plugins.sh). */
+/* no_algorithm.c — a plug-in whose entry returns no algorithm (a test fixture for plugins.sh). */
 #include <stddef.h>
 
 #include <rivulet.h>

@@ -1,4 +1,4 @@
-/* wrong_version.c — a plug-in built for the next API version, which rivulet must refuse before it reads the descriptor (a test fixture for plugins.sh). */
+/* wrong_version.c — a plug-in built for the next API version, which rivulet must refuse (a fixture for plugins.sh). */
 #include <rivulet.h>
 
 const rv_algorithm *rivulet_plugin(unsigned *api_version);

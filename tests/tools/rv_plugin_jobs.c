@@ -1,4 +1,4 @@
-/* rv_plugin_jobs.c — two jobs of one plug-in, configured with different parameters, alive in one process at once (a test tool for plugins.sh).
+/* rv_plugin_jobs.c — two jobs of one plug-in with different parameters, alive at once (a test tool for plugins.sh).
  *
  * usage: rv-plugin-jobs PLUGIN.so EDGE_FILE OUT_A KEY=VALUE OUT_B KEY=VALUE
  *
