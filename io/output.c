@@ -7,8 +7,10 @@
  * offsets from a prefix sum, or through rank 0 to standard output. No rank ever
  * holds more than its share of the output.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "comm.h"
 #include "job.h"
@@ -116,6 +118,37 @@ static int format_lines(rv_job *job, const rv__buffer *received, const uint64_t 
     return status;
 }
 
+/* Whether @p path is an existing file that is not a regular one (a device such as
+ * /dev/null, or a FIFO): MPI-IO can neither truncate nor seek it, so the text goes
+ * through rank 0 in rank order, as for standard output. Rank 0 looks; every rank
+ * follows its answer. Collective. */
+static bool is_stream(rv_session *s, const char *path)
+{
+    uint64_t stream = 0;
+    struct stat st;
+    if (s->rank == 0 && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        stream = 1;
+    if (rv__comm_allreduce_u64(s, &stream, 1, RV__REDUCE_MAX) != RV_OK)
+        return false; /* the MPI-IO path reports the failure */
+    return stream != 0;
+}
+
+/* Writes @p text to the stream @p path, from rank 0, in rank order. Collective. */
+static int write_stream(rv_session *s, const char *path, const rv__buffer *text)
+{
+    FILE *out = NULL;
+    int status = RV_OK;
+    if (s->rank == 0 && !(out = fopen(path, "w")))
+        status = rv__session_fail(s, RV_EIO, "cannot open '%s' for writing: %s", path, strerror(errno));
+    status = rv__session_agree(s, status);
+    if (status != RV_OK)
+        return status;
+    status = rv__comm_write_ordered(s, out, path, text->data, text->size);
+    if (out && fclose(out) != 0 && status == RV_OK)
+        status = rv__session_fail(s, RV_EIO, "cannot close '%s': %s", path, strerror(errno));
+    return status;
+}
+
 int rv_job_write(rv_job *job, const char *path)
 {
     rv_session *s = job->session;
@@ -155,11 +188,13 @@ int rv_job_write(rv_job *job, const char *path)
     if (status != RV_OK)
         goto done;
 
-    if (path && strcmp(path, "-") != 0) {
+    if (path && strcmp(path, "-") != 0 && !is_stream(s, path)) {
         uint64_t offset = 0;
         status = rv__comm_exscan_u64(s, text.size, &offset);
         if (status == RV_OK)
             status = rv__comm_write_file_at(s, path, offset, text.data, text.size);
+    } else if (path && strcmp(path, "-") != 0) {
+        status = write_stream(s, path, &text);
     } else {
         status = rv__comm_write_stdout_ordered(s, text.data, text.size);
     }

@@ -194,7 +194,15 @@ int rv__comm_write_file_at(rv_session *s, const char *path, uint64_t offset, con
 {
     MPI_File file;
     int status = RV_OK;
-    int rc = MPI_File_open(s->comm, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &file);
+    /* Open MPI's MPI-IO fails on some bare relative names (a one-letter name such as
+     * "a" is taken for something else); "./a" is the same file and always works. */
+    char local[4096];
+    const char *name = path;
+    if (path[0] != '/' && strncmp(path, "./", 2) != 0 && strlen(path) + 3 <= sizeof local) {
+        snprintf(local, sizeof local, "./%s", path);
+        name = local;
+    }
+    int rc = MPI_File_open(s->comm, name, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &file);
     if (rc != MPI_SUCCESS) {
         char text[MPI_MAX_ERROR_STRING];
         int length = 0;
@@ -221,6 +229,11 @@ int rv__comm_write_file_at(rv_session *s, const char *path, uint64_t offset, con
 
 int rv__comm_write_stdout_ordered(rv_session *s, const void *data, size_t bytes)
 {
+    return rv__comm_write_ordered(s, stdout, "standard output", data, bytes);
+}
+
+int rv__comm_write_ordered(rv_session *s, FILE *out, const char *name, const void *data, size_t bytes)
+{
     int status = RV_OK;
     if (s->rank != 0) {
         uint64_t n = bytes;
@@ -231,8 +244,8 @@ int rv__comm_write_stdout_ordered(rv_session *s, const void *data, size_t bytes)
         }
         return RV_OK;
     }
-    if (bytes && fwrite(data, 1, bytes, stdout) != bytes)
-        status = rv__session_fail(s, RV_EIO, "cannot write to standard output");
+    if (bytes && fwrite(data, 1, bytes, out) != bytes)
+        status = rv__session_fail(s, RV_EIO, "cannot write to %s", name);
     rv__buffer piece_buffer = {0};
     for (int r = 1; r < s->size; r++) {
         uint64_t n = 0;
@@ -246,8 +259,8 @@ int rv__comm_write_stdout_ordered(rv_session *s, const void *data, size_t bytes)
                 continue;
             }
             MPI_Recv(piece_buffer.data, (int)piece, MPI_BYTE, r, 1, s->comm, MPI_STATUS_IGNORE);
-            if (status == RV_OK && fwrite(piece_buffer.data, 1, piece, stdout) != piece)
-                status = rv__session_fail(s, RV_EIO, "cannot write to standard output");
+            if (status == RV_OK && fwrite(piece_buffer.data, 1, piece, out) != piece)
+                status = rv__session_fail(s, RV_EIO, "cannot write to %s", name);
         }
     }
     rv__buffer_destroy(&piece_buffer);

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rivulet.h"
 
@@ -71,5 +72,8 @@ int rv__comm_write_file_at(rv_session *session, const char *path, uint64_t offse
                            const void *data, size_t bytes);
 /* Writes every rank's piece, in rank order, to standard output on rank 0. */
 int rv__comm_write_stdout_ordered(rv_session *session, const void *data, size_t bytes);
+/* The same, to a stream rank 0 holds (a device or a FIFO, which MPI-IO cannot
+ * truncate or seek); @p name is for error messages. */
+int rv__comm_write_ordered(rv_session *session, FILE *out, const char *name, const void *data, size_t bytes);
 
 #endif /* RV_COMM_H */

@@ -337,4 +337,40 @@ printf 'graph.broken.vertex-file = data/tiny.v\ngraph.broken.edge-file = data/no
 cli_np 2 run "$RUNNABLE" "$DS/broken"
 expect_error "dataset naming a missing edge file" 1 "none.e"
 
+# --output names that MPI-IO cannot take as they are: a one-letter relative name,
+# a device, and a FIFO (written through rank 0, in order, like standard output).
+cli_np 2 run "$RUNNABLE" "$DS/tiny" --quiet --output "$RV_TMP/ds-reference.out"
+reference_status=$STATUS
+for target in one-letter /dev/null fifo; do
+    case $target in
+    one-letter)
+        (cd "$RV_TMP" && rm -f a && rv_mpirun 3 "$RIVULET" run "$RUNNABLE" "$DS/tiny" --quiet --output a) > "$OUT" 2> "$ERR"
+        STATUS=$?
+        written="$RV_TMP/a"
+        ;;
+    /dev/null)
+        cli_np 3 run "$RUNNABLE" "$DS/tiny" --quiet --output /dev/null
+        written=""
+        ;;
+    fifo)
+        rm -f "$RV_TMP/out.fifo" "$RV_TMP/fifo.out"
+        mkfifo "$RV_TMP/out.fifo"
+        cat "$RV_TMP/out.fifo" > "$RV_TMP/fifo.out" &
+        reader=$!
+        cli_np 3 run "$RUNNABLE" "$DS/tiny" --quiet --output "$RV_TMP/out.fifo"
+        wait "$reader"
+        written="$RV_TMP/fifo.out"
+        ;;
+    esac
+    desc="--output to a $target np=3 writes the same lines as to a regular file"
+    if [ "$STATUS" != 0 ] || [ "$reference_status" != 0 ]; then
+        rv_not_ok "$desc" "exit status $STATUS (reference run: $reference_status)"
+        rv_diag_file "$ERR"
+    elif [ -n "$written" ] && ! cmp -s "$RV_TMP/ds-reference.out" "$written"; then
+        rv_not_ok "$desc" "$written differs from $RV_TMP/ds-reference.out"
+    else
+        rv_ok "$desc"
+    fi
+done
+
 rv_done
