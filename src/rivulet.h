@@ -504,8 +504,9 @@ typedef const rv_algorithm *(*rv_plugin_entry)(unsigned *api_version);
     }
 
 /** The whole main() of a standalone program that runs @p algorithm:
- *  `PROGRAM EDGE_FILE [--vertices FILE] [--undirected] [--output FILE]
- *  [--max-supersteps N] [--KEY VALUE | --param KEY=VALUE]...`. It opens and closes
+ *  `PROGRAM EDGE_FILE [--vertices FILE] [--directed | --undirected] [--output FILE]
+ *  [--max-supersteps N] [--KEY VALUE | --param KEY=VALUE]...` (--NAME=VALUE works
+ *  too). It opens and closes
  *  the MPI session itself. Returns the exit status: 0, 1 for a runtime error, 2 for
  *  a usage error (the message is printed once, by rank 0). */
 int rv_main(int argc, char **argv, const rv_algorithm *algorithm);
