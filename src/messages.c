@@ -191,20 +191,6 @@ static void append_record(rv__messages *m, rv__buffer *b, const void *key, size_
     b->size += key_bytes + m->size;
 }
 
-/* The owner rank of ghost @p k (ghosts are grouped by owner). */
-static int ghost_owner(const rv_graph *g, uint32_t k)
-{
-    int lo = 0, hi = g->session->size - 1;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (g->ghost_rank_start[mid] <= k)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
-}
-
 void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
 {
     const rv_graph *g = m->graph;
@@ -217,7 +203,7 @@ void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
         append_record(m, &m->next_local, &slot, 4, message);
     } else {
         uint32_t k = slot - g->n_local;
-        append_record(m, &m->next_remote[ghost_owner(g, k)], &g->ghost_remote[k], 4, message);
+        append_record(m, &m->next_remote[rv__graph_ghost_owner(g, k)], &g->ghost_remote[k], 4, message);
     }
 }
 
@@ -367,19 +353,29 @@ static void deliver_broadcasts(rv__messages *m)
 void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message)
 {
     const rv_graph *g = m->graph;
-    int owner = rv__placement_owner_local(&g->placement, id);
-    if (owner != g->session->rank || id > RV_ID_MAX) {
-        m->sent++;
-        append_record(m, &m->by_id[owner], &id, 8, message);
+    const int me = g->session->rank;
+    uint32_t v = rv__graph_local_index(g, id);
+    if (v != UINT32_MAX) {
+        rv__messages_send_slot(m, v, message);
         return;
     }
-    uint32_t v = rv__graph_local_index(g, id);
-    if (v == UINT32_MAX) {
+    /* With a partition, the owner is known to the directory entry's keeper, the id's
+     * hash owner: the message goes there, and on from there if need be. */
+    int owner = rv__placement_owner_local(&g->placement, id);
+    if (owner < 0) {
+        owner = rv__hash_owner(id, g->session->size);
+        if (owner == me) {
+            int32_t part = rv__directory_find(g->placement.directory, id);
+            owner = part >= 0 ? part : me;
+        }
+    }
+    if (owner == me) {
         rv__session_fail(g->session, RV_ENOTFOUND, "a message was sent to vertex %" PRIu64 ", which is not in the graph", id);
         fail(m, RV_ENOTFOUND);
         return;
     }
-    rv__messages_send_slot(m, v, message);
+    m->sent++;
+    append_record(m, &m->by_id[owner], &id, 8, message);
 }
 
 /* Sizes this rank's section for rank @p r. */
@@ -485,8 +481,10 @@ fold_dense(rv__messages *m, rv_combiner kind, const unsigned char *p, const uint
     return p;
 }
 
-/* Delivers every section received. */
-static void unpack_all(rv__messages *m, rv_session *s)
+/* Delivers every section received. A message by id for a vertex owned elsewhere
+ * reached this rank as the keeper of its directory entry; with @p relay it is put
+ * aside for its owner (see relay_by_id()). */
+static void unpack_all(rv__messages *m, rv_session *s, bool relay)
 {
     const rv_graph *g = m->graph;
     const unsigned char *p = m->recv.data;
@@ -516,6 +514,12 @@ static void unpack_all(rv__messages *m, rv_session *s)
             uint64_t id;
             memcpy(&id, p, 8);
             uint32_t v = rv__graph_local_index(g, id);
+            int32_t owner = v == UINT32_MAX && relay ? rv__directory_find(g->placement.directory, id) : -1;
+            if (owner >= 0 && owner != s->rank) {
+                append_record(m, &m->by_id[owner], &id, 8, p + 8);
+                m->n_relayed++;
+                continue;
+            }
             if (v == UINT32_MAX) {
                 rv__session_fail(s, RV_ENOTFOUND, "a message was sent to vertex %" PRIu64 ", which is not in the graph", id);
                 fail(m, RV_ENOTFOUND);
@@ -557,6 +561,45 @@ static int build_list_inbox(rv__messages *m)
     return RV_OK;
 }
 
+/* The second hop of messages by id under a partition: the keepers of directory
+ * entries forward what they received for vertices owned elsewhere. Every rank takes
+ * part when any rank has something to forward, which one reduction tells. */
+static int relay_by_id(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
+{
+    const int P = s->size;
+    uint64_t any = m->n_relayed;
+    m->n_relayed = 0;
+    int status = rv__comm_allreduce_u64(s, &any, 1, RV__REDUCE_MAX);
+    if (status != RV_OK || any == 0)
+        return status;
+    uint64_t total = 0;
+    for (int r = 0; r < P; r++) {
+        m->send_bytes[r] = m->by_id[r].size ? sizeof(section_header) + m->by_id[r].size : 0;
+        total += m->send_bytes[r];
+    }
+    if (rv__buffer_reserve(&m->send, total) != RV_OK) {
+        fail(m, RV_ENOMEM);
+        memset(m->send_bytes, 0, (size_t)P * sizeof *m->send_bytes);
+    } else {
+        unsigned char *out = m->send.data;
+        for (int r = 0; r < P; r++) {
+            if (!m->send_bytes[r])
+                continue;
+            section_header h = {.n_by_id = m->by_id[r].size / (8 + m->size)};
+            memcpy(out, &h, sizeof h);
+            memcpy(out + sizeof h, m->by_id[r].data, m->by_id[r].size);
+            m->by_id[r].size = 0;
+            out += m->send_bytes[r];
+            if (r != s->rank)
+                *bytes_sent += m->send_bytes[r];
+        }
+    }
+    status = rv__comm_alltoallv(s, m->send.data, m->send_bytes, &m->recv, m->recv_bytes);
+    if (status == RV_OK)
+        unpack_all(m, s, false);
+    return status;
+}
+
 int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
 {
     const rv_graph *g = m->graph;
@@ -592,7 +635,9 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
     int status = rv__comm_alltoallv(s, m->send.data, m->send_bytes, &m->recv, m->recv_bytes);
     if (status != RV_OK)
         return status;
-    unpack_all(m, s);
+    unpack_all(m, s, g->placement.directory != NULL);
+    if (g->placement.directory && (status = relay_by_id(m, s, bytes_sent)) != RV_OK)
+        return status;
 
     /* The next inbox becomes the current one. */
     if (m->combining) {

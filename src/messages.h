@@ -7,7 +7,8 @@
  * arrives into its inbox. Without a combiner, messages are appended to per-rank
  * lists and the receiver counting-sorts them by target into a CSR-shaped inbox.
  * Messages addressed by id (not along an edge) travel beside them and are resolved
- * on arrival.
+ * on arrival; under a partition they may take a second hop through the rank that
+ * keeps the id's directory entry.
  */
 #ifndef RV_MESSAGES_H
 #define RV_MESSAGES_H
@@ -60,8 +61,11 @@ typedef struct rv__messages {
     uint64_t *list_offsets;      /* [n_local + 1] */
     rv__buffer list_payloads;
 
-    /* Messages by id, per owner rank: (id, payload) records. */
+    /* Messages by id, per owner rank: (id, payload) records. Under a partition the
+     * sender may not know the owner; it sends to the keeper of the id's directory
+     * entry, which relays (n_relayed of them this superstep). */
     rv__buffer *by_id; /* [P] */
+    uint64_t n_relayed;
 
     /* Exchange scratch. Received payloads sit at unaligned offsets inside their
      * records; each is copied here (malloc-aligned) before a program sees it. */
