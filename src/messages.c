@@ -354,14 +354,16 @@ void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message)
 {
     const rv_graph *g = m->graph;
     const int me = g->session->rank;
-    uint32_t v = rv__graph_local_index(g, id);
-    if (v != UINT32_MAX) {
-        rv__messages_send_slot(m, v, message);
-        return;
-    }
-    /* With a partition, the owner is known to the directory entry's keeper, the id's
-     * hash owner: the message goes there, and on from there if need be. */
     int owner = rv__placement_owner_local(&g->placement, id);
+    if (owner < 0 || owner == me) {
+        uint32_t v = rv__graph_local_index(g, id);
+        if (v != UINT32_MAX) {
+            rv__messages_send_slot(m, v, message);
+            return;
+        }
+    }
+    /* With a partition, the owner is known to the keeper of the id's directory
+     * entry, its hash owner: the message goes there, and on from there if need be. */
     if (owner < 0) {
         owner = rv__hash_owner(id, g->session->size);
         if (owner == me) {
