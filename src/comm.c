@@ -102,6 +102,56 @@ int rv__comm_exscan_u64(rv_session *s, uint64_t value, uint64_t *out)
     return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Exscan");
 }
 
+/* MPI's int counts and displacements for a gather or scatter of counts[r] values per
+ * rank; RV_ELIMIT when the total does not fit in an int. */
+static int int_counts(rv_session *s, const uint64_t *counts, int **counts_out, int **displs_out)
+{
+    int *n = malloc((size_t)s->size * sizeof *n), *at = malloc((size_t)s->size * sizeof *at);
+    uint64_t total = 0;
+    for (int r = 0; n && at && r < s->size; r++) {
+        at[r] = (int)total;
+        n[r] = (int)counts[r];
+        total += counts[r];
+        if (total > INT_MAX) {
+            free(n);
+            free(at);
+            return rv__session_fail(s, RV_ELIMIT, "more than 2^31 - 1 values to gather on one rank");
+        }
+    }
+    if (!n || !at) {
+        free(n);
+        free(at);
+        return rv__session_fail(s, RV_ENOMEM, "out of memory for a gather");
+    }
+    *counts_out = n;
+    *displs_out = at;
+    return RV_OK;
+}
+
+int rv__comm_gatherv_i32(rv_session *s, int root, const int32_t *values, const uint64_t *counts, int32_t *all)
+{
+    int *n = NULL, *at = NULL;
+    int status = int_counts(s, counts, &n, &at);
+    if (status != RV_OK)
+        return status;
+    int rc = MPI_Gatherv(values, n[s->rank], MPI_INT32_T, all, n, at, MPI_INT32_T, root, s->comm);
+    free(n);
+    free(at);
+    return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Gatherv");
+}
+
+int rv__comm_scatterv_i32(rv_session *s, int root, const int32_t *all, const uint64_t *counts, int32_t *values)
+{
+    int *n = NULL, *at = NULL;
+    int status = int_counts(s, counts, &n, &at);
+    if (status != RV_OK)
+        return status;
+    int rc = MPI_Scatterv(all, n, at, MPI_INT32_T, values, n[s->rank], MPI_INT32_T, root, s->comm);
+    free(n);
+    free(at);
+    return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Scatterv");
+}
+
 void rv__buffer_destroy(rv__buffer *buffer)
 {
     free(buffer->data);

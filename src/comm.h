@@ -47,6 +47,16 @@ int rv__comm_allgather_u64s(rv_session *session, const uint64_t *values, size_t 
 /* Exclusive prefix sum over ranks: rank r receives the sum of ranks 0..r-1. */
 int rv__comm_exscan_u64(rv_session *session, uint64_t value, uint64_t *out);
 
+/* Gathers @p n int32 values from every rank, in rank order, into @p all on @p root
+ * (ignored elsewhere). counts[r] is rank r's n, known on every rank; the total must stay
+ * below 2^31 (MPI counts are ints): callers check that before. */
+int rv__comm_gatherv_i32(rv_session *session, int root, const int32_t *values, const uint64_t *counts,
+                         int32_t *all);
+/* The reverse: @p root holds the blocks of all ranks one after another in @p all, and
+ * every rank receives its counts[rank] values into @p values. */
+int rv__comm_scatterv_i32(rv_session *session, int root, const int32_t *all, const uint64_t *counts,
+                          int32_t *values);
+
 /* A growable byte buffer that an exchange fills and later exchanges reuse. */
 typedef struct rv__buffer {
     unsigned char *data;

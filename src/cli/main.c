@@ -1,6 +1,6 @@
 /* main.c — the `rivulet` program's entry point: dispatches to a command, prints the
  * top-level help and the version. Knows no algorithm by name (they come from the
- * registry) and no MPI (only `run` opens a session). */
+ * registry) and no MPI (only `run` and `partition` open a session). */
 #include "cli.h"
 
 #include <string.h>
@@ -24,8 +24,15 @@ static int list_command(int *argc, char ***argv)
     return rv__cli_list(argc, argv);
 }
 
+static int partition_command(int *argc, char ***argv)
+{
+    return rv__cli_partition(argc, argv, 2);
+}
+
 static const command commands[] = {
     {"run", "ALGO INPUT [OPTIONS]", "run an algorithm on a graph (start it with mpirun)", run_command},
+    {"partition", "INPUT --parts K [OPTIONS]", "write a METIS partition file for later runs (no mpirun needed)",
+     partition_command},
     {"list", "", "list the algorithms with their options and defaults", list_command},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };

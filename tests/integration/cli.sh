@@ -234,11 +234,15 @@ if command -v python3 > /dev/null 2>&1; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 top = ["algorithm", "ranks", "vertices", "edges", "input_bytes", "seconds", "supersteps",
-       "messages", "bytes_exchanged", "memory", "superstep_log"]
+       "messages", "bytes_exchanged", "memory", "partition", "superstep_log"]
 assert list(d) == top, "keys %s" % list(d)
 assert list(d["seconds"]) == ["load", "read", "partition", "build", "compute", "output", "total"]
 assert list(d["memory"]) == ["peak_rss_bytes_per_rank", "peak_rss_bytes_max", "rss_before_load_bytes_sum",
                              "rss_after_load_bytes_sum", "graph_bytes_sum"]
+assert list(d["partition"]) == ["requested", "kind", "parts", "notice", "seconds", "edge_cut", "edge_cut_fraction",
+                                "vertices_per_rank", "edges_per_rank", "ghosts_per_rank", "bytes_per_superstep"]
+assert list(d["partition"]["seconds"]) == ["structure", "metis", "directory", "move", "rebuild"]
+assert d["partition"]["parts"] == 3 and d["partition"]["vertices_per_rank"]["mean"] == 2, "partition"
 assert d["ranks"] == 3 and d["vertices"] == 6 and d["edges"] == 5, "counts"
 assert len(d["memory"]["peak_rss_bytes_per_rank"]) == 3, "per-rank array"
 assert max(d["memory"]["peak_rss_bytes_per_rank"]) == d["memory"]["peak_rss_bytes_max"]
