@@ -199,7 +199,10 @@ static int resolve_graph_shape(const rv__cli_run_args *args, const dataset *d, r
         return RV_ENOMEM;
     const char *weight_name = NULL;
     const bool uses_weights = algorithm != NULL && algorithm->uses_weights;
-    if (uses_weights && algorithm->weight_property_key != NULL) {
+    if (uses_weights && algorithm->weight_property_key != NULL && names != NULL) {
+        /* A dataset with edge properties must say which one is the weight; one
+         * without any (an unweighted graph) gets weight 1 on every edge, as a plain
+         * edge list without a weight column does. */
         int status = dataset_require(d, algorithm->weight_property_key, "the edge property holding the weights",
                                      &weight_name, error, error_capacity);
         if (status != RV_OK)

@@ -377,4 +377,28 @@ for target in one-letter /dev/null fifo; do
     fi
 done
 
+# An unweighted dataset (no edge properties) gives sssp weight 1 on every edge, as a
+# plain edge list without a weight column does; a dataset with edge properties must
+# still say which one is the weight.
+mkdir -p "$DS/unweighted"
+printf '1 2\n2 3\n3 1\n3 4\n' > "$DS/unweighted/u.e"
+printf '1\n2\n3\n4\n5\n' > "$DS/unweighted/u.v"
+printf 'graph.u.vertex-file = u.v\ngraph.u.edge-file = u.e\ngraph.u.directed = true\ngraph.u.sssp.source-vertex = 1\n' \
+    > "$DS/unweighted/u.properties"
+cli_np 2 run sssp "$DS/unweighted/u" --quiet --output "$RV_TMP/unweighted.ds.out"
+ds_status=$STATUS
+cli_np 2 run sssp "$DS/unweighted/u.e" --source 1 --quiet --output "$RV_TMP/unweighted.plain.out"
+if [ "$ds_status" = 0 ] && [ "$STATUS" = 0 ] &&
+    grep -qx '5 infinity' "$RV_TMP/unweighted.ds.out" &&
+    cmp -s <(grep -v '^5 ' "$RV_TMP/unweighted.ds.out") "$RV_TMP/unweighted.plain.out"; then
+    rv_ok "sssp on a dataset without edge properties uses weight 1, like a plain edge list"
+else
+    rv_not_ok "sssp on a dataset without edge properties uses weight 1, like a plain edge list" \
+        "exit status $ds_status and $STATUS"
+    rv_diag_file "$ERR"
+fi
+printf 'graph.u.edge-properties.names = cost\n' >> "$DS/unweighted/u.properties"
+cli_np 2 run sssp "$DS/unweighted/u" --quiet
+expect_error "sssp on a dataset with edge properties but no weight key" 1 "u.properties.*sssp.weight-property"
+
 rv_done
