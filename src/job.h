@@ -19,6 +19,8 @@ struct rv_job {
     /* Aggregators: this superstep's local contributions, and what vertices read. */
     rv__reduce_slot *aggregate_local;
     rv__reduce_slot *aggregate_visible;
+    /* Checkpoints and resume (checkpoint.h); NULL when the job does not checkpoint. */
+    struct rv__checkpointer *checkpointer;
 };
 
 /* What compute() sees of the engine. Lives on the stack of the superstep loop. */
