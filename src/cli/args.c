@@ -15,7 +15,13 @@ typedef enum {
     OPT_MAX_SUPERSTEPS,
     OPT_QUIET,
     OPT_STATS,
-    OPT_LOG_LEVEL
+    OPT_LOG_LEVEL,
+    OPT_CHECKPOINT_DIR,
+    OPT_CHECKPOINT_EVERY,
+    OPT_REPLICAS,
+    OPT_CHUNK_SIZE,
+    OPT_KEEP,
+    OPT_RESUME
 } option_id;
 
 /* One option of `rivulet run` itself (the algorithm's options come from its specs). */
@@ -34,6 +40,13 @@ static const run_option run_options[] = {
     {OPT_QUIET, "quiet", NULL, "print no progress lines and no summary"},
     {OPT_STATS, "stats", "FILE", "write timings, counts and memory use as JSON to FILE"},
     {OPT_LOG_LEVEL, "log-level", "LEVEL", "library messages to show: error, warn (default), info, debug"},
+    {OPT_CHECKPOINT_DIR, "checkpoint-dir", "DIR",
+     "checkpoint to DIR (%r = rank, %h = host: one directory per rank, e.g. on a local disk)"},
+    {OPT_CHECKPOINT_EVERY, "checkpoint-every", "N", "checkpoint after every N supersteps"},
+    {OPT_REPLICAS, "replicas", "R", "copies of every checkpoint chunk, on distinct ranks (default 3, at most P)"},
+    {OPT_CHUNK_SIZE, "chunk-size", "BYTES", "checkpoint chunk size, 4K to 1G (default 64M; suffixes K, M, G)"},
+    {OPT_KEEP, "keep", "K", "keep the newest K committed checkpoints (default 2)"},
+    {OPT_RESUME, "resume", NULL, "continue from the newest checkpoint in --checkpoint-dir (if there is one)"},
     {OPT_HELP, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
 };
 enum { N_RUN_OPTIONS = sizeof run_options / sizeof run_options[0] };
@@ -133,6 +146,30 @@ static bool parse_count(const char *text, uint64_t *out)
     return true;
 }
 
+/* A byte count with an optional binary suffix: 4096, 64K, 64M, 1G. */
+static bool parse_bytes(const char *text, uint64_t *out)
+{
+    size_t length = strlen(text);
+    uint64_t unit = 1;
+    char digits[32];
+    if (length == 0 || length >= sizeof digits)
+        return false;
+    memcpy(digits, text, length + 1);
+    switch (digits[length - 1]) {
+    case 'K': case 'k': unit = UINT64_C(1) << 10; break;
+    case 'M': case 'm': unit = UINT64_C(1) << 20; break;
+    case 'G': case 'g': unit = UINT64_C(1) << 30; break;
+    default: break;
+    }
+    if (unit != 1)
+        digits[length - 1] = '\0';
+    uint64_t n;
+    if (!parse_count(digits, &n) || n > UINT64_MAX / unit)
+        return false;
+    *out = n * unit;
+    return true;
+}
+
 static void apply_run_option(parser *p, const run_option *option, const char *value)
 {
     rv__cli_run_args *args = p->args;
@@ -167,6 +204,36 @@ static void apply_run_option(parser *p, const run_option *option, const char *va
     case OPT_LOG_LEVEL:
         if (!rv__cli_log_level_parse(value, &args->log_level))
             fail(p, "--%s: expected error, warn, info or debug: '%s'", option->name, value);
+        break;
+    case OPT_CHECKPOINT_DIR:
+        if (*value == '\0')
+            fail(p, "--%s: empty directory name", option->name);
+        args->checkpoint_dir = value;
+        break;
+    case OPT_CHECKPOINT_EVERY:
+        if (!parse_count(value, &args->checkpoint_every) || args->checkpoint_every == 0)
+            fail(p, "--%s: not a positive integer: '%s'", option->name, value);
+        break;
+    case OPT_REPLICAS:
+    case OPT_KEEP: {
+        uint64_t n = 0;
+        uint64_t limit = option->id == OPT_REPLICAS ? 16 : 1000000;
+        if (!parse_count(value, &n) || n == 0 || n > limit)
+            fail(p, "--%s: expected an integer from 1 to %llu: '%s'", option->name, (unsigned long long)limit, value);
+        else if (option->id == OPT_REPLICAS)
+            args->replicas = (int)n;
+        else
+            args->keep = (int)n;
+        break;
+    }
+    case OPT_CHUNK_SIZE:
+        if (!parse_bytes(value, &args->chunk_bytes) || args->chunk_bytes < (UINT64_C(1) << 12) ||
+            args->chunk_bytes > (UINT64_C(1) << 30))
+            fail(p, "--%s: expected a size from 4K to 1G (bytes, or with a suffix K, M or G): '%s'", option->name,
+                 value);
+        break;
+    case OPT_RESUME:
+        args->resume = true;
         break;
     }
 }
@@ -291,6 +358,14 @@ int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_run_args *out, 
             fail(&p, "missing INPUT (an edge list file or a Graphalytics dataset)");
         if (out->directed && out->undirected)
             fail(&p, "--directed and --undirected exclude each other");
+        const bool any_checkpoint_option = out->checkpoint_every || out->replicas || out->chunk_bytes || out->keep ||
+                                           out->resume;
+        if (!out->checkpoint_dir && any_checkpoint_option)
+            fail(&p, "--%s needs --checkpoint-dir",
+                 out->checkpoint_every ? "checkpoint-every" : out->replicas ? "replicas" : out->chunk_bytes ? "chunk-size"
+                 : out->keep ? "keep" : "resume");
+        else if (out->checkpoint_dir && !out->checkpoint_every && !out->resume)
+            fail(&p, "--checkpoint-dir needs --checkpoint-every N (or --resume)");
     }
     if (p.unknown_algorithm || (p.failed && !out->help)) {
         rv__cli_args_destroy(out);
