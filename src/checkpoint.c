@@ -254,10 +254,10 @@ void rv__checkpoint_describe_graph(const rv_job *job, char *out, size_t capacity
 {
     const rv_graph *g = job->graph;
     snprintf(out, capacity,
-             "vertices=%" PRIu64 " edges=%" PRIu64 " weights=%d partition=%s edge-text=%08" PRIx32 "/%" PRIu64
+             "vertices=%" PRIu64 " edges=%" PRIu64 " weights=%d edge-text=%08" PRIx32 "/%" PRIu64
              " vertex-text=%08" PRIx32 "/%" PRIu64,
-             g->n_vertices, g->n_edges, g->weights != NULL, g->placement.kind == RV_PARTITION_HASH ? "hash" : "other",
-             g->input_crc[0], g->input_text_bytes[0], g->input_crc[1], g->input_text_bytes[1]);
+             g->n_vertices, g->n_edges, g->weights != NULL, g->input_crc[0], g->input_text_bytes[0], g->input_crc[1],
+             g->input_text_bytes[1]);
 }
 
 void rv__checkpoint_describe_layout(const rv_job *job, char *out, size_t capacity)
@@ -413,6 +413,11 @@ static int build_manifest(rv_job *job, const rv__reduce_slot *reduced, const rv_
         status = rv__manifest_set(&m, "layout", line);
     if (status == RV_OK)
         status = rv__manifest_set(&m, "aggregators", aggregators);
+    /* Where the vertices lived. A resume places them by its own placement (the state
+     * is keyed by vertex id), so this is a record, not a condition. Hash placement
+     * needs nothing more; a placement with a directory would add each vertex's owner. */
+    if (status == RV_OK)
+        status = rv__manifest_set(&m, "partition", job->graph->placement.kind == RV_PARTITION_HASH ? "hash" : "other");
     /* Graph changes since the load would be listed here (and in each state's topology
      * section); the engine makes none yet. */
     if (status == RV_OK)
