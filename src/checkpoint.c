@@ -573,6 +573,7 @@ static int write_checkpoint(rv_job *job, const rv__reduce_slot *reduced)
     uint64_t n_chunks = 0, bytes_written = 0;
 
     int status = rv__state_save(job, &blob);
+    double t_saved = rv__now();
     if (status != RV_OK)
         rv__session_fail(s, status, "out of memory saving the state for a checkpoint");
     if (status == RV_OK) {
@@ -600,14 +601,22 @@ static int write_checkpoint(rv_job *job, const rv__reduce_slot *reduced)
     if (status != RV_OK && status != RV_ENOMEM)
         rv__session_fail(s, status, "checkpoint at superstep %" PRIu64 ": %s", superstep, reason);
     status = rv__session_agree(s, status);
+    double t_prepared = rv__now();
     if (status == RV_OK)
         status = write_chunks(job, &blob, chunks, n_chunks, superstep, &bytes_written);
+    double t_written = rv__now();
     if (status == RV_OK) {
         rv__fault_check(s, superstep, RV__FAULT_BEFORE_MANIFEST, c->resumed);
         status = commit_manifest(job, reduced, chunks, n_chunks, blob.size, superstep);
     }
+    double t_committed = rv__now();
     if (status == RV_OK)
         remove_old(job);
+    rv__log(s, RV_LOG_DEBUG,
+            "checkpoint at superstep %" PRIu64 ": save %.3f s, checksums and directory %.3f s, replicas %.3f s, "
+            "manifest %.3f s, removing old ones %.3f s",
+            superstep, t_saved - t0, t_prepared - t_saved, t_written - t_prepared, t_committed - t_written,
+            rv__now() - t_committed);
 
     uint64_t sums[2] = {blob.size, bytes_written};
     uint64_t state_max = blob.size;

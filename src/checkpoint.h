@@ -66,8 +66,9 @@ int rv__state_records(const rv_job *job, const unsigned char *blob, size_t bytes
                       int (*visit)(const rv__state_record *record, void *arg), void *arg);
 
 /* Applies records to @p job: the vertex must be local and seen once. @p seen has a
- * byte per local vertex. RV_EPARSE with the session's error set. */
-int rv__state_apply(rv_job *job, const unsigned char *record, size_t bytes, uint8_t *seen);
+ * byte per local vertex; @p hint (start at 0) speeds up records that come in runs of
+ * ascending ids. RV_EPARSE with the session's error set. */
+int rv__state_apply(rv_job *job, const unsigned char *record, size_t bytes, uint8_t *seen, size_t *hint);
 /* Finishes a restore: every local vertex must have been seen; the inbox is rebuilt. */
 int rv__state_apply_done(rv_job *job, const uint8_t *seen);
 

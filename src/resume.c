@@ -573,10 +573,11 @@ static int redistribute(resume *r)
     }
     if (status == RV_OK)
         status = rv__session_agree(s, rv__comm_alltoallv(s, send, send_bytes, &recv, recv_bytes));
+    size_t hint = 0;
     for (size_t at = 0; status == RV_OK && at < recv.size;) {
         uint64_t bytes;
         memcpy(&bytes, recv.data + at, 8);
-        status = rv__state_apply(r->job, recv.data + at, (size_t)bytes, seen);
+        status = rv__state_apply(r->job, recv.data + at, (size_t)bytes, seen, &hint);
         at += bytes;
     }
     if (status == RV_OK)
@@ -746,18 +747,26 @@ int rv__checkpoint_resume(rv_job *job)
             status = rv__session_fail(s, RV_ENOMEM, "out of memory");
         status = rv__session_agree(s, status);
     }
+    double t_found = rv__now();
     if (status == RV_OK)
         status = learn_visibility(&r);
     if (status == RV_OK)
         status = read_chunks(&r);
+    double t_read = rv__now();
     if (status == RV_OK)
         status = check_untried(&r);
     if (status == RV_OK)
         status = repair(&r);
+    double t_repaired = rv__now();
     if (status == RV_OK)
         status = redistribute(&r);
+    double t_redistributed = rv__now();
     if (status == RV_OK)
         status = rv__session_agree(s, restore_globals(&r));
+    rv__log(s, RV_LOG_DEBUG,
+            "resume: manifest %.3f s, reading %.3f s, checking and repairing %.3f s, redistributing %.3f s, "
+            "the rest %.3f s",
+            t_found - t0, t_read - t_found, t_repaired - t_read, t_redistributed - t_repaired, rv__now() - t_redistributed);
     if (status == RV_OK)
         restore_manifest_copy(&r);
     warn_unlisted(&r);

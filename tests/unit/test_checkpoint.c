@@ -329,13 +329,14 @@ static void test_refusals(void)
 typedef struct collected {
     rv_job *into;
     uint8_t *seen;
+    size_t hint;
     int status;
 } collected;
 
 static int apply_one(const rv__state_record *record, void *arg)
 {
     collected *c = arg;
-    return rv__state_apply(c->into, record->data, record->bytes, c->seen);
+    return rv__state_apply(c->into, record->data, record->bytes, c->seen, &c->hint);
 }
 
 static void test_state_round_trip(void)
