@@ -44,7 +44,8 @@ int rv__checkpoint_after_superstep(rv_job *job, const rv__reduce_slot *reduced);
 
 /* ---- The state of one rank (checkpoint_state.c) ------------------------------------
  * A blob: a header, then one self-contained record per vertex (id, halted flag,
- * value, pending messages, per-edge state), then a topology section. Records are
+ * value, pending messages, per-edge state) in the rank's local order, then a
+ * topology section. Records are
  * keyed by vertex id, so they can be routed to whichever rank owns the vertex in the
  * resuming job. The topology section carries the graph changes made since the load;
  * the engine cannot change topology yet, so it is always empty, and a non-empty one
@@ -66,8 +67,8 @@ int rv__state_records(const rv_job *job, const unsigned char *blob, size_t bytes
                       int (*visit)(const rv__state_record *record, void *arg), void *arg);
 
 /* Applies records to @p job: the vertex must be local and seen once. @p seen has a
- * byte per local vertex; @p hint (start at 0) speeds up records that come in runs of
- * ascending ids. RV_EPARSE with the session's error set. */
+ * byte per local vertex; @p hint (start at 0) speeds up records that come in this
+ * rank's local order. RV_EPARSE with the session's error set. */
 int rv__state_apply(rv_job *job, const unsigned char *record, size_t bytes, uint8_t *seen, size_t *hint);
 /* Finishes a restore: every local vertex must have been seen; the inbox is rebuilt. */
 int rv__state_apply_done(rv_job *job, const uint8_t *seen);

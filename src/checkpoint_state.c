@@ -119,21 +119,25 @@ int rv__state_save(const rv_job *job, rv__buffer *out)
                       .value_bytes = p->value_size, .message_bytes = p->message_size, .edge_value_bytes = evs};
     memcpy(h.magic, STATE_MAGIC, 8);
     put(&w, &h, sizeof h);
-    for (uint32_t k = 0; k < g->n_local && !w.failed; k++) {
-        uint32_t v = g->by_id[k];
+    /* Records go in local order, which reads every array of the job sequentially;
+     * a resume on as many ranks builds the same local order and finds them in it. */
+    for (uint32_t v = 0; v < g->n_local && !w.failed; v++) {
         size_t start = out->size;
-        uint64_t record_bytes = 0, id = g->gid[v];
+        uint64_t id = g->gid[v];
         uint8_t flags = (job->halted[v >> 6] >> (v & 63) & 1) ? FLAG_HALTED : 0;
-        uint32_t n_messages = 0;
         uint64_t n_edges = evs ? g->offsets[v + 1] - g->offsets[v] : 0;
-        put(&w, &record_bytes, 8);
-        put(&w, &id, 8);
-        put(&w, &flags, 1);
-        size_t count_at = out->size;
-        put(&w, &n_messages, 4);
-        put(&w, &n_edges, 8);
-        put(&w, job->values + (size_t)v * p->value_size, p->value_size);
-        n_messages = (uint32_t)rv__messages_visit_pending(&job->messages, v, put_message, &w);
+        /* The fixed part and the value in one go; messages and edge states follow. */
+        if (rv__buffer_reserve(out, start + RECORD_FIXED_BYTES + p->value_size + 4 + p->message_size) != RV_OK) {
+            w.failed = true;
+            break;
+        }
+        unsigned char *at = out->data + start;
+        memcpy(at + 8, &id, 8);
+        at[16] = flags;
+        memcpy(at + 21, &n_edges, 8);
+        memcpy(at + RECORD_FIXED_BYTES, job->values + (size_t)v * p->value_size, p->value_size);
+        out->size = start + RECORD_FIXED_BYTES + p->value_size;
+        uint32_t n_messages = (uint32_t)rv__messages_visit_pending(&job->messages, v, put_message, &w);
         if (n_edges) {
             canonical_edges(g, v, keys);
             for (uint64_t i = 0; i < n_edges; i++)
@@ -141,9 +145,9 @@ int rv__state_save(const rv_job *job, rv__buffer *out)
         }
         if (w.failed)
             break;
-        record_bytes = out->size - start;
+        uint64_t record_bytes = out->size - start;
         memcpy(out->data + start, &record_bytes, 8);
-        memcpy(out->data + count_at, &n_messages, 4);
+        memcpy(out->data + start + 17, &n_messages, 4);
     }
     free(keys);
     if (w.failed)
@@ -199,33 +203,14 @@ int rv__state_records(const rv_job *job, const unsigned char *blob, size_t bytes
     return RV_OK;
 }
 
-/* The local index of @p id, searching from position *@p hint of the by-id order on:
- * records arrive in runs of ascending ids, so the next one is usually just ahead, and
- * a gallop finds it in a few steps where a binary search over all vertices would miss
- * the cache at every one. UINT32_MAX when this rank does not own @p id. */
+/* The local index of @p id, or UINT32_MAX when this rank does not own it. Records
+ * of a checkpoint written on as many ranks arrive in this rank's local order, so the
+ * vertex after the previous one (*@p hint) is tried first; otherwise a binary search. */
 static uint32_t find_local(const rv_graph *g, uint64_t id, size_t *hint)
 {
-    size_t lo = *hint < g->n_local ? *hint : 0, hi;
-    if (lo > 0 && g->gid[g->by_id[lo - 1]] >= id)
-        lo = 0; /* a new run began below the hint */
-    size_t step = 1;
-    hi = lo;
-    while (hi < g->n_local && g->gid[g->by_id[hi]] < id) {
-        lo = hi + 1;
-        hi += step;
-        step *= 2;
-    }
-    if (hi > g->n_local)
-        hi = g->n_local;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->gid[g->by_id[mid]] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *hint = lo + 1;
-    return lo < g->n_local && g->gid[g->by_id[lo]] == id ? g->by_id[lo] : UINT32_MAX;
+    uint32_t v = *hint < g->n_local && g->gid[*hint] == id ? (uint32_t)*hint : rv__graph_local_index(g, id);
+    *hint = (size_t)v + 1;
+    return v;
 }
 
 int rv__state_apply(rv_job *job, const unsigned char *record, size_t bytes, uint8_t *seen, size_t *hint)

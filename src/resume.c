@@ -480,56 +480,92 @@ static int collect_record(const rv__state_record *record, void *arg)
     return RV_OK;
 }
 
-/* Assembles each old rank's state on rank (old rank mod P), then sends every record
- * to the owner of its vertex, which applies it. */
-static int redistribute(resume *r)
+/* The rank that assembles and parses old rank @p q's state. */
+static int parser_of(const resume *r, uint32_t q)
+{
+    return (int)(q % (uint32_t)r->P);
+}
+
+/* Gathers the chunks of every state this rank parses into whole blobs: chunks read
+ * elsewhere arrive by an exchange; a state of one chunk read here is used as it is.
+ * blobs[q] is set for the states this rank parses. */
+static int assemble(resume *r, unsigned char **blobs)
 {
     rv_session *s = r->s;
     const size_t n = r->m.n_chunks;
     rv__parcel *parcels = calloc(n + 1, sizeof *parcels);
-    rv__buffer chunks = {0}, recv = {0};
-    unsigned char **blobs = calloc((size_t)r->P0 + 1, sizeof *blobs);
-    record_list records = {0};
-    uint64_t *ids = NULL, *send_bytes = NULL, *recv_bytes = NULL, *fill = NULL;
-    int *owners = NULL;
-    unsigned char *send = NULL;
-    uint8_t *seen = calloc((size_t)r->job->graph->n_local + 1, 1);
+    size_t *first_chunk = calloc((size_t)r->P0 + 1, sizeof *first_chunk);
+    rv__buffer received = {0};
     size_t n_parcels = 0;
-    int status = parcels && blobs && seen ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
-    for (size_t i = 0; status == RV_OK && i < n; i++)
-        if (r->holder[i] == s->rank)
-            parcels[n_parcels++] = (rv__parcel){.to = (int)(r->m.chunks[i].file % (uint32_t)r->P),
-                                                .file = r->m.chunks[i].file, .index = r->m.chunks[i].index,
-                                                .storage = -1, .bytes = r->m.chunks[i].bytes, .data = r->data[i]};
+    int status = parcels && first_chunk ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
+    /* Chunks of state f are consecutive in the manifest, from first_chunk[f] on. */
+    for (size_t i = n; status == RV_OK && i > 0; i--)
+        first_chunk[r->m.chunks[i - 1].file] = i - 1;
+    for (size_t i = 0; status == RV_OK && i < n; i++) {
+        const rv__store_chunk *chunk = &r->m.chunks[i];
+        if (r->holder[i] == s->rank && parser_of(r, chunk->file) != s->rank)
+            parcels[n_parcels++] = (rv__parcel){.to = parser_of(r, chunk->file), .file = chunk->file,
+                                                .index = chunk->index, .storage = -1, .bytes = chunk->bytes,
+                                                .data = r->data[i]};
+    }
     status = rv__session_agree(s, status);
     if (status == RV_OK)
-        status = rv__parcels_exchange(s, parcels, n_parcels, &chunks);
+        status = rv__parcels_exchange(s, parcels, n_parcels, &received);
+    for (uint32_t q = (uint32_t)s->rank; status == RV_OK && q < (uint32_t)r->P0; q += (uint32_t)r->P) {
+        size_t i = first_chunk[q];
+        if (r->m.file_bytes[q] == r->m.chunks[i].bytes && r->holder[i] == s->rank) {
+            blobs[q] = r->data[i]; /* the whole state in one chunk, read here */
+            r->data[i] = NULL;
+            continue;
+        }
+        if (!(blobs[q] = malloc(r->m.file_bytes[q] + 1))) {
+            status = rv__session_fail(s, RV_ENOMEM, "out of memory assembling the state of rank %" PRIu32, q);
+            break;
+        }
+        for (; i < n && r->m.chunks[i].file == q; i++)
+            if (r->holder[i] == s->rank)
+                memcpy(blobs[q] + r->m.chunks[i].offset, r->data[i], (size_t)r->m.chunks[i].bytes);
+    }
+    for (size_t at = 0; status == RV_OK && at < received.size;) {
+        rv__parcel_header h;
+        memcpy(&h, received.data + at, sizeof h);
+        memcpy(blobs[h.file] + r->m.chunks[first_chunk[h.file] + h.index].offset, received.data + at + sizeof h,
+               (size_t)h.bytes);
+        at += sizeof h + h.bytes;
+    }
     for (size_t i = 0; i < n; i++) {
         free(r->data[i]);
         r->data[i] = NULL;
     }
-    for (int q = s->rank; status == RV_OK && q < r->P0; q += r->P)
-        if (!(blobs[q] = malloc(r->m.file_bytes[q] + 1)))
-            status = rv__session_fail(s, RV_ENOMEM, "out of memory assembling the state of rank %d", q);
-    /* Chunks of file f are consecutive in the manifest, from first_chunk[f] on. */
-    size_t *first_chunk = status == RV_OK ? calloc((size_t)r->P0 + 1, sizeof *first_chunk) : NULL;
-    if (status == RV_OK && !first_chunk)
-        status = rv__session_fail(s, RV_ENOMEM, "out of memory");
-    for (size_t i = n; first_chunk && i > 0; i--)
-        first_chunk[r->m.chunks[i - 1].file] = i - 1;
-    for (size_t at = 0; status == RV_OK && at < chunks.size;) {
-        rv__parcel_header h;
-        memcpy(&h, chunks.data + at, sizeof h);
-        memcpy(blobs[h.file] + r->m.chunks[first_chunk[h.file] + h.index].offset, chunks.data + at + sizeof h,
-               (size_t)h.bytes);
-        at += sizeof h + h.bytes;
-    }
+    free(parcels);
     free(first_chunk);
-    rv__buffer_destroy(&chunks);
+    rv__buffer_destroy(&received);
+    return rv__session_agree(s, status);
+}
+
+/* Assembles each old rank's state on one rank, which applies the records of its own
+ * vertices at once and sends every other record to the owner of its vertex. With as
+ * many ranks as the job that wrote the checkpoint, every record stays where it is
+ * read and nothing is copied. */
+static int redistribute(resume *r)
+{
+    rv_session *s = r->s;
+    rv_job *job = r->job;
+    unsigned char **blobs = calloc((size_t)r->P0 + 1, sizeof *blobs);
+    record_list records = {0};
+    rv__buffer recv = {0};
+    uint64_t *ids = NULL, *send_bytes = NULL, *recv_bytes = NULL, *fill = NULL;
+    int *owners = NULL;
+    unsigned char *send = NULL;
+    uint8_t *seen = calloc((size_t)job->graph->n_local + 1, 1);
+    int status = blobs && seen ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
+    status = rv__session_agree(s, status);
+    if (status == RV_OK)
+        status = assemble(r, blobs);
     for (int q = s->rank; status == RV_OK && q < r->P0; q += r->P) {
         char what[96];
         snprintf(what, sizeof what, "the checkpoint's state of rank %d", q);
-        status = rv__state_records(r->job, blobs[q], (size_t)r->m.file_bytes[q], what, collect_record, &records);
+        status = rv__state_records(job, blobs[q], (size_t)r->m.file_bytes[q], what, collect_record, &records);
         if (status == RV_ENOMEM)
             rv__session_fail(s, status, "out of memory reading %s", what);
     }
@@ -550,11 +586,13 @@ static int redistribute(resume *r)
         status = rv__session_agree(s, status);
     }
     if (status == RV_OK)
-        status = rv__session_agree(s, rv__placement_owners(s, &r->job->graph->placement, ids, records.n, owners));
+        status = rv__session_agree(s, rv__placement_owners(s, &job->graph->placement, ids, records.n, owners));
+    size_t hint = 0;
     if (status == RV_OK) {
         uint64_t total = 0;
         for (size_t i = 0; i < records.n; i++)
-            send_bytes[owners[i]] += records.items[i].bytes;
+            if (owners[i] != s->rank)
+                send_bytes[owners[i]] += records.items[i].bytes;
         for (int q = 0; q < r->P; q++) {
             fill[q] = total;
             total += send_bytes[q];
@@ -562,8 +600,13 @@ static int redistribute(resume *r)
         if (!(send = malloc(total + 1)))
             status = rv__session_fail(s, RV_ENOMEM, "out of memory sending the state");
         for (size_t i = 0; status == RV_OK && i < records.n; i++) {
-            memcpy(send + fill[owners[i]], records.items[i].data, records.items[i].bytes);
-            fill[owners[i]] += records.items[i].bytes;
+            const rv__state_record *record = &records.items[i];
+            if (owners[i] == s->rank) {
+                status = rv__state_apply(job, record->data, record->bytes, seen, &hint);
+                continue;
+            }
+            memcpy(send + fill[owners[i]], record->data, record->bytes);
+            fill[owners[i]] += record->bytes;
         }
         status = rv__session_agree(s, status);
     }
@@ -573,17 +616,16 @@ static int redistribute(resume *r)
     }
     if (status == RV_OK)
         status = rv__session_agree(s, rv__comm_alltoallv(s, send, send_bytes, &recv, recv_bytes));
-    size_t hint = 0;
+    hint = 0;
     for (size_t at = 0; status == RV_OK && at < recv.size;) {
         uint64_t bytes;
         memcpy(&bytes, recv.data + at, 8);
-        status = rv__state_apply(r->job, recv.data + at, (size_t)bytes, seen, &hint);
+        status = rv__state_apply(job, recv.data + at, (size_t)bytes, seen, &hint);
         at += bytes;
     }
     if (status == RV_OK)
-        status = rv__state_apply_done(r->job, seen);
+        status = rv__state_apply_done(job, seen);
     status = rv__session_agree(s, status);
-    free(parcels);
     free(blobs);
     free(records.items);
     free(ids);
