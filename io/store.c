@@ -87,7 +87,8 @@ int rv_store_open(const char *dir, rv_store **out, char *error, size_t error_cap
             status = RV_ENOMEM;
     }
     if (status == RV_OK) {
-        qsort(l.items, l.n, sizeof *l.items, newest_first);
+        if (l.n > 1)
+            qsort(l.items, l.n, sizeof *l.items, newest_first);
         store->entries = calloc(l.n + 1, sizeof *store->entries);
         if (!store->entries)
             status = RV_ENOMEM;

@@ -540,7 +540,8 @@ static void remove_old(rv_job *job)
     char reason[512];
     rv__store_scan_storage(c->storage, list_entry, &l);
     if (!l.failed) {
-        qsort(l.manifests, l.n_manifests, sizeof *l.manifests, descending);
+        if (l.n_manifests > 1)
+            qsort(l.manifests, l.n_manifests, sizeof *l.manifests, descending);
         for (size_t i = (size_t)c->keep; i < l.n_manifests; i++) {
             if (job->session->rank == 0)
                 remove_departed(job, l.manifests[i]);

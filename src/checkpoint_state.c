@@ -87,7 +87,8 @@ static void canonical_edges(const rv_graph *g, uint32_t v, edge_key *keys)
         memcpy(&keys[i].weight_bits, &w, 8);
         keys[i].position = i;
     }
-    qsort(keys, degree, sizeof *keys, compare_edge_keys);
+    if (degree > 1)
+        qsort(keys, degree, sizeof *keys, compare_edge_keys);
 }
 
 static uint64_t max_degree(const rv_graph *g)

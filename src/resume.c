@@ -145,7 +145,8 @@ static int find_newest(resume *r, uint64_t *best)
         free(l.items);
         return rv__session_fail(r->s, RV_ENOMEM, "out of memory looking for checkpoints");
     }
-    qsort(l.items, l.n, sizeof *l.items, newest_first);
+    if (l.n > 1)
+        qsort(l.items, l.n, sizeof *l.items, newest_first);
     for (size_t i = 0; i < l.n && *best == 0; i++) {
         char path[RV__STORE_PATH_MAX], reason[1024];
         if (rv__store_manifest_path(l.items[i].storage, l.items[i].superstep, path) != RV_OK)

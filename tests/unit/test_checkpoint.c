@@ -19,7 +19,7 @@ static rv_graph *graph;
  * restored wrongly shows in the output. */
 
 typedef struct walker_value {
-    int64_t sum;
+    uint64_t sum; /* unsigned: it wraps, as a hash does */
     int64_t received;
 } walker_value;
 
@@ -32,7 +32,7 @@ static const rv_aggregator_spec walker_aggregators[] = {{"received", RV_AGG_SUM_
 static void walker_init(rv_context *ctx, void *value, void *user)
 {
     (void)user;
-    *(walker_value *)value = (walker_value){.sum = (int64_t)rv_vertex_id(ctx)};
+    *(walker_value *)value = (walker_value){.sum = rv_vertex_id(ctx)};
 }
 
 static void walker_init_edge(rv_context *ctx, uint64_t i, void *edge_value, void *user)
@@ -47,7 +47,7 @@ static void walker_compute(rv_context *ctx, void *value, const void *messages, s
     walker_value *v = value;
     uint64_t step = rv_superstep(ctx);
     for (size_t i = 0; i < n; i++)
-        v->sum = v->sum * 31 + ((const int64_t *)messages)[i] * params->factor; /* order matters */
+        v->sum = v->sum * 31 + (uint64_t)((const int64_t *)messages)[i] * (uint64_t)params->factor; /* order matters */
     v->received += (int64_t)n;
     rv_aggregate_int64(ctx, 0, (int64_t)n);
     if (step >= 9) {
@@ -56,7 +56,7 @@ static void walker_compute(rv_context *ctx, void *value, const void *messages, s
     }
     for (uint64_t i = 0; i < rv_out_degree(ctx); i++) {
         int64_t *state = rv_edge_value(ctx, i);
-        *state += (int64_t)step + v->sum % 5;
+        *state += (int64_t)step + (int64_t)(v->sum % 5);
         int64_t message = *state + (int64_t)rv_vertex_id(ctx);
         rv_send_edge(ctx, i, &message);
     }
@@ -80,7 +80,7 @@ static size_t walker_format(const void *value, char *buffer, size_t capacity, vo
 {
     (void)user;
     const walker_value *v = value;
-    return (size_t)snprintf(buffer, capacity, "%lld/%lld", (long long)v->sum, (long long)v->received);
+    return (size_t)snprintf(buffer, capacity, "%llu/%lld", (unsigned long long)v->sum, (long long)v->received);
 }
 
 static rv_program walker_program(walker_params *params)
