@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "checkpoint.h"
@@ -78,8 +77,7 @@ static char *copy_or_empty(const char *text)
     return strdup(text ? text : "");
 }
 
-/* Whether committed checkpoints already exist under the pattern (any rank's view). */
-static int visit_manifests(const char *storage, void *arg);
+/* The newest committed checkpoint under the pattern, as far as this rank sees. */
 typedef struct newest_scan {
     uint64_t newest_plus_one; /* 0: none */
 } newest_scan;
