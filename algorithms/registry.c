@@ -6,6 +6,10 @@
 static const rv_algorithm *const builtins[] = {
     &rv_algorithm_pagerank,
     &rv_algorithm_sssp,
+    &rv_algorithm_bfs,
+    &rv_algorithm_wcc,
+    &rv_algorithm_cdlp,
+    &rv_algorithm_lcc,
 };
 
 const rv_algorithm *const *rv_builtins(size_t *n)

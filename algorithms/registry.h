@@ -14,5 +14,9 @@ const rv_algorithm *rv_builtin_find(const char *name_or_alias);
 /* Each algorithm file defines one of these. */
 extern const rv_algorithm rv_algorithm_pagerank;
 extern const rv_algorithm rv_algorithm_sssp;
+extern const rv_algorithm rv_algorithm_bfs;
+extern const rv_algorithm rv_algorithm_wcc;
+extern const rv_algorithm rv_algorithm_cdlp;
+extern const rv_algorithm rv_algorithm_lcc;
 
 #endif /* RV_ALGORITHMS_REGISTRY_H */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh — rivulet's PageRank benchmark: an R-MAT graph, rivulet at np = 1 and 2, the OpenMP yardstick, a table with PASS/FAIL.
+# run.sh — rivulet's PageRank benchmark: an R-MAT graph, rivulet at np = 1 and 2, the OpenMP yardstick, a table with PASS/FAIL; then the other algorithms' time and memory on the same graph.
 #
 # Usage: bench/run.sh [SCALE [EDGEFACTOR]]        (defaults: 20 16; run from the build directory)
 #
@@ -9,6 +9,9 @@
 #   RV_PR_YARDSTICK  OpenMP yardstick                  (default ./bench/rv-pr-yardstick)
 #   NPS              rank counts to run                (default "1 2"; the yardstick gets as many threads)
 #   ITERATIONS       PageRank iterations               (default 20)
+#   ALGORITHMS       other algorithms timed on the graph, each at every np, without
+#                    targets                           (default "bfs wcc cdlp"; "" for none)
+#   CDLP_ITERATIONS  CDLP rounds                       (default 10)
 #   SEED             R-MAT seed                        (default 1)
 #   YARDSTICK_RUNS   yardstick repeats, fastest kept   (default 3)
 #   RV_BENCH_CACHE   where generated graphs are kept   (default ${TMPDIR:-/tmp}/rivulet-bench)
@@ -28,6 +31,8 @@ RV_RMAT=${RV_RMAT:-./bench/rv-rmat}
 RV_PR_YARDSTICK=${RV_PR_YARDSTICK:-./bench/rv-pr-yardstick}
 NPS=${NPS:-"1 2"}
 ITERATIONS=${ITERATIONS:-20}
+ALGORITHMS=${ALGORITHMS-"bfs wcc cdlp"}
+CDLP_ITERATIONS=${CDLP_ITERATIONS:-10}
 SEED=${SEED:-1}
 YARDSTICK_RUNS=${YARDSTICK_RUNS:-3}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -125,11 +130,43 @@ for P in $NPS; do
     REPORT_ARGS+=("$P" "$WORK/stats-$P.json" "$WORK/yardstick-$P.txt" "$wall" "$check")
 done
 
+# ---- The other algorithms: time and memory only (no yardstick, no targets); the
+# outputs must be identical at every np, as rivulet promises. BFS starts from the
+# first source in the file, which is always a vertex.
+: > "$WORK/algorithms.txt"
+for algo in $ALGORITHMS; do
+    case $algo in
+    bfs) args=(--source "$(awk '{ print $1; exit }' "$GRAPH")") ;;
+    cdlp) args=(--iterations "$CDLP_ITERATIONS") ;;
+    *) args=() ;;
+    esac
+    first=""
+    for P in $NPS; do
+        echo "np=$P: rivulet $algo ${args[*]} ..." >&2
+        status=0
+        # shellcheck disable=SC2086  # MPIRUN_FLAGS is a list of words
+        "$MPIRUN" -np "$P" --oversubscribe $MPIRUN_FLAGS "$RIVULET" run "$algo" "$GRAPH" "${args[@]}" --quiet \
+            --stats "$WORK/stats-$algo-$P.json" --output "$WORK/$algo-$P.out" >"$WORK/$algo-$P.log" 2>&1 || status=$?
+        check=ok
+        if [[ $status != 0 || ! -s $WORK/stats-$algo-$P.json ]]; then
+            tail -n 20 "$WORK/$algo-$P.log" >&2
+            check="bad rivulet failed (exit $status)"
+        elif [[ -z $first ]]; then
+            first=$P
+        elif ! cmp -s "$WORK/$algo-$first.out" "$WORK/$algo-$P.out"; then
+            check="bad output differs from np=$first"
+        fi
+        [[ -z $first || $first == "$P" ]] || rm -f "$WORK/$algo-$P.out"
+        echo "$algo $P $WORK/stats-$algo-$P.json $check" >> "$WORK/algorithms.txt"
+    done
+done
+
 # ---- The report: a table on stdout and the same as markdown in $RESULTS_DIR/LAST.md.
 mkdir -p "$RESULTS_DIR"
 status=0
 SCALE=$SCALE EDGE_FACTOR=$EDGE_FACTOR ITERATIONS=$ITERATIONS SEED=$SEED GRAPH=$GRAPH TOLERANCE=$TOLERANCE \
-YARDSTICK_RUNS=$YARDSTICK_RUNS LAST_MD=$RESULTS_DIR/LAST.md \
+CDLP_ITERATIONS=$CDLP_ITERATIONS \
+YARDSTICK_RUNS=$YARDSTICK_RUNS LAST_MD=$RESULTS_DIR/LAST.md ALGORITHM_RUNS=$WORK/algorithms.txt \
     "$PYTHON" - "${REPORT_ARGS[@]}" <<'PYTHON' || status=$?
 import json, os, sys, time, platform, traceback
 
@@ -231,6 +268,26 @@ else:
     if (scale, ef) != (20, 16):
         notes.append("the targets are defined at scale 20, edge factor 16: verdicts at this size are indicative only")
 
+# The other algorithms: one row per (algorithm, np), read before anything is printed
+# so that their errors are reported with the others.
+algo_header = ["algorithm", "np", "load s", "compute s", "supersteps", "messages", "peak RSS/rank MiB", "check"]
+algo_table = []
+with open(env["ALGORITHM_RUNS"]) as f:
+    for line in f:
+        algo, p, stats_path, check = line.rstrip("\n").split(" ", 3)
+        if check.startswith("bad"):
+            errors.append(f"{algo} np={p}: {check}")
+        try:
+            with open(stats_path) as g:
+                s = json.load(g)
+        except (OSError, ValueError):
+            algo_table.append([algo, p, "ERROR"] + ["-"] * 4 + [check])
+            continue
+        per_rank = s["memory"].get("peak_rss_bytes_per_rank") or [s["memory"]["peak_rss_bytes_max"]]
+        algo_table.append([algo, p, f"{s['seconds']['load']:.2f}", f"{s['seconds']['compute']:.2f}",
+                           str(s["supersteps"]), str(s["messages"]), f"{max(per_rank) / 2**20:.0f}", check])
+algo_title = f"Other algorithms on the same graph (CDLP {env['CDLP_ITERATIONS']} rounds; no targets)"
+
 header = ["np", "load s", "MB/s text", "s/iter", "edges/s", "peak RSS/rank MiB", "B/edge after load",
           "B/edge graph", "peak B/edge", "yardstick s/iter", "rivulet/yardstick", "PageRank check"]
 table = []
@@ -261,6 +318,13 @@ for n in notes:
     print(f"note: {n}")
 for e in errors:
     print(f"ERROR: {e}")
+if algo_table:
+    widths = [max(len(algo_header[i]), *(len(t[i]) for t in algo_table)) for i in range(len(algo_header))]
+    print()
+    print(algo_title + ":")
+    print("  ".join(h.rjust(w) for h, w in zip(algo_header, widths)))
+    for t in algo_table:
+        print("  ".join(c.rjust(w) for c, w in zip(t, widths)))
 
 # Markdown for bench/results/LAST.md.
 md = [f"# rivulet benchmark — {time.strftime('%Y-%m-%d %H:%M:%S')}", "", title + ".", "",
@@ -281,6 +345,11 @@ for r in rows:
               f"; supersteps {r['supersteps']}, messages {r['messages']}, bytes exchanged {r['bytes_exchanged']}; "
               f"peak RSS per rank (MiB) {[round(b / 2**20) for b in r['per_rank']]}; "
               f"yardstick load {r['y_load']:.2f} s, peak RSS {r['y_rss'] / 2**20:.0f} MiB")
+
+if algo_table:
+    md += ["", algo_title + ":", "", "| " + " | ".join(algo_header) + " |",
+           "|" + "|".join("---:" for _ in algo_header) + "|"]
+    md += ["| " + " | ".join(t) + " |" for t in algo_table]
 with open(env["LAST_MD"], "w") as f:
     f.write("\n".join(md) + "\n")
 print(f"\nwritten to {env['LAST_MD']}")

@@ -25,6 +25,14 @@ double rv_edge_weight(const rv_context *ctx, uint64_t i)
     return g->weights ? g->weights[g->offsets[ctx->vertex] + i] : 1.0;
 }
 
+rv_edge_direction_kind rv_edge_direction(const rv_context *ctx, uint64_t i)
+{
+    const rv_graph *g = ctx->job->graph;
+    if (g->reverse)
+        return g->reverse[g->offsets[ctx->vertex] + i] ? RV_EDGE_IN : RV_EDGE_OUT;
+    return g->undirected ? RV_EDGE_BOTH : RV_EDGE_OUT;
+}
+
 void *rv_edge_value(rv_context *ctx, uint64_t i)
 {
     const rv_job *job = ctx->job;
@@ -36,17 +44,40 @@ void *rv_edge_value(rv_context *ctx, uint64_t i)
 uint64_t rv_superstep(const rv_context *ctx) { return ctx->job->superstep; }
 uint64_t rv_n_vertices(const rv_context *ctx) { return ctx->job->graph->n_vertices; }
 
+/* Fails the run for a programming error in how compute() sends. */
+static bool refuse_send(rv_context *ctx, const char *why)
+{
+    rv_job *job = ctx->job;
+    rv__session_fail(job->session, RV_EINVAL, "program '%s' %s", job->program.name ? job->program.name : "?", why);
+    if (job->messages.status == RV_OK)
+        job->messages.status = RV_EINVAL;
+    return false;
+}
+
 /* Sending during init() is a programming error; it fails the run rather than
  * delivering a message to a superstep that has not begun. */
 static bool may_send(rv_context *ctx)
 {
-    if (!ctx->in_init)
-        return true;
-    rv__session_fail(ctx->job->session, RV_EINVAL, "program '%s' sent a message during init()",
-                     ctx->job->program.name ? ctx->job->program.name : "?");
-    if (ctx->job->messages.status == RV_OK)
-        ctx->job->messages.status = RV_EINVAL;
-    return false;
+    if (ctx->in_init)
+        return refuse_send(ctx, "sent a message during init()");
+    if (ctx->job->messages.variable)
+        return refuse_send(ctx, "has variable-size messages: send them with rv_send_*_bytes()");
+    return true;
+}
+
+/* A variable-size send: allowed for variable-size programs, and for fixed-size ones
+ * when the size is theirs (then it takes the fixed-size path). */
+static bool may_send_bytes(rv_context *ctx, size_t size, bool *fixed)
+{
+    const rv__messages *m = &ctx->job->messages;
+    *fixed = !m->variable;
+    if (ctx->in_init)
+        return refuse_send(ctx, "sent a message during init()");
+    if (!m->variable && size != m->size)
+        return refuse_send(ctx, "sent a message whose size differs from its message_size");
+    if (size > RV__MESSAGE_MAX_BYTES)
+        return refuse_send(ctx, "sent a message of 4 GiB or more");
+    return true;
 }
 
 void rv_send_edge(rv_context *ctx, uint64_t i, const void *message)
@@ -70,7 +101,75 @@ void rv_send(rv_context *ctx, rv_id target, const void *message)
         rv__messages_send_id(&ctx->job->messages, target, message);
 }
 
+void rv_send_edge_bytes(rv_context *ctx, uint64_t i, const void *data, size_t size)
+{
+    bool fixed;
+    if (!may_send_bytes(ctx, size, &fixed))
+        return;
+    const rv_graph *g = ctx->job->graph;
+    uint32_t slot = g->targets[g->offsets[ctx->vertex] + i];
+    if (fixed)
+        rv__messages_send_slot(&ctx->job->messages, slot, data);
+    else
+        rv__messages_send_slot_bytes(&ctx->job->messages, slot, data, size);
+}
+
+void rv_send_all_bytes(rv_context *ctx, const void *data, size_t size)
+{
+    bool fixed;
+    if (!may_send_bytes(ctx, size, &fixed))
+        return;
+    if (fixed) {
+        rv__messages_broadcast(&ctx->job->messages, ctx->vertex, data);
+        return;
+    }
+    const rv_graph *g = ctx->job->graph;
+    for (uint64_t e = g->offsets[ctx->vertex]; e < g->offsets[ctx->vertex + 1]; e++)
+        rv__messages_send_slot_bytes(&ctx->job->messages, g->targets[e], data, size);
+}
+
+void rv_send_bytes(rv_context *ctx, rv_id target, const void *data, size_t size)
+{
+    bool fixed;
+    if (!may_send_bytes(ctx, size, &fixed))
+        return;
+    if (fixed)
+        rv__messages_send_id(&ctx->job->messages, target, data);
+    else
+        rv__messages_send_id_bytes(&ctx->job->messages, target, data, size);
+}
+
 void rv_vote_to_halt(rv_context *ctx) { ctx->voted_to_halt = true; }
+
+/* Topology changes: requests, applied at the barrier (see mutation.h). */
+static bool may_mutate(rv_context *ctx)
+{
+    return !ctx->in_init || refuse_send(ctx, "changed the topology during init()");
+}
+
+void rv_add_vertex(rv_context *ctx, rv_id id)
+{
+    if (may_mutate(ctx))
+        rv__mutations_request(ctx->job, RV__ADD_VERTEX, id, 0, 0.0);
+}
+
+void rv_remove_vertex(rv_context *ctx, rv_id id)
+{
+    if (may_mutate(ctx))
+        rv__mutations_request(ctx->job, RV__REMOVE_VERTEX, id, 0, 0.0);
+}
+
+void rv_add_edge(rv_context *ctx, rv_id source, rv_id target, double weight)
+{
+    if (may_mutate(ctx))
+        rv__mutations_request(ctx->job, RV__ADD_EDGE, source, target, weight);
+}
+
+void rv_remove_edge(rv_context *ctx, rv_id source, rv_id target)
+{
+    if (may_mutate(ctx))
+        rv__mutations_request(ctx->job, RV__REMOVE_EDGE, source, target, 0.0);
+}
 
 /* Folds x into an aggregator slot; a bad index is a programming error that fails the run. */
 static rv__reduce_slot *aggregator(rv_context *ctx, size_t index, bool want_double)

@@ -20,6 +20,7 @@ struct rv_graph {
     rv__placement placement;
     uint64_t n_vertices; /* whole graph */
     uint64_t n_edges;    /* whole graph, directed */
+    bool undirected;     /* every line was stored both ways, without reverse marks */
 
     /* Local vertices are numbered by out-degree, largest first (ties in id order):
      * on skewed graphs the few vertices that most edges lead from, or to, then sit
@@ -32,6 +33,7 @@ struct rv_graph {
     uint64_t m_local;
     uint32_t *targets; /* [m_local] slots */
     double *weights;   /* [m_local], or NULL */
+    uint8_t *reverse;  /* [m_local] 1 for the reverse of an input line, or NULL */
 
     uint32_t n_ghost;
     uint64_t *ghost_gid;       /* [n_ghost] */
@@ -62,8 +64,10 @@ typedef struct rv__owned_input {
     uint32_t *src;  /* [n_edges] provisional numbers */
     uint32_t *dst;  /* [n_edges] provisional numbers */
     double *weight; /* [n_edges] when with_weights, else NULL */
+    uint8_t *reverse; /* [n_edges] when with_reverse_marks, else NULL */
     size_t n_edges, capacity;
     bool with_weights;
+    bool with_reverse_marks;
 } rv__owned_input;
 
 /* Builds the CSR and ghost tables of @p graph from @p input, which it consumes: the

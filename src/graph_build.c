@@ -272,6 +272,7 @@ static int fill_csr(build *b, rv__owned_input *in)
     const uint32_t *dst = in->dst, *slot = b->slot;
     uint64_t *pair = NULL, *cursor = malloc(((size_t)n + 1) * sizeof *cursor);
     double *pair_weight = NULL;
+    uint8_t *pair_reverse = NULL;
     int status = RV_OK;
     g->offsets = calloc((size_t)n + 1, sizeof *g->offsets);
     if (!cursor || !g->offsets) {
@@ -297,7 +298,9 @@ static int fill_csr(build *b, rv__owned_input *in)
     pair = malloc((m ? m : 1) * sizeof *pair);
     if (in->with_weights)
         pair_weight = malloc((m ? m : 1) * sizeof *pair_weight);
-    if (!pair || (in->with_weights && !pair_weight)) {
+    if (in->with_reverse_marks)
+        pair_reverse = malloc(m ? m : 1);
+    if (!pair || (in->with_weights && !pair_weight) || (in->with_reverse_marks && !pair_reverse)) {
         status = RV_ENOMEM;
         goto done;
     }
@@ -309,13 +312,17 @@ static int fill_csr(build *b, rv__owned_input *in)
         pair[at] = (uint64_t)src[i] << 32 | slot[dst[i]];
         if (pair_weight)
             pair_weight[at] = in->weight[i];
+        if (pair_reverse)
+            pair_reverse[at] = in->reverse[i];
     }
     /* The owned arrays are spent: the sources' array becomes the targets and the
      * weights' array the CSR weights, which saves faulting in fresh pages. */
     g->targets = shrink(in->src, m, sizeof *g->targets);
     g->weights = shrink(in->weight, m, sizeof *g->weights);
+    g->reverse = shrink(in->reverse, m, 1);
     in->src = NULL;
     in->weight = NULL;
+    in->reverse = NULL;
     free(in->dst);
     in->dst = NULL;
     /* with_weights, not in->weight: a rank that received no edge has no array, but
@@ -324,7 +331,9 @@ static int fill_csr(build *b, rv__owned_input *in)
         g->targets = malloc(sizeof *g->targets);
     if (in->with_weights && !g->weights)
         g->weights = malloc(sizeof *g->weights);
-    if (!g->targets || (in->with_weights && !g->weights)) {
+    if (in->with_reverse_marks && !g->reverse)
+        g->reverse = malloc(1);
+    if (!g->targets || (in->with_weights && !g->weights) || (in->with_reverse_marks && !g->reverse)) {
         status = RV_ENOMEM;
         goto done;
     }
@@ -334,17 +343,22 @@ static int fill_csr(build *b, rv__owned_input *in)
         g->targets[at] = (uint32_t)pair[k];
         if (pair_weight)
             g->weights[at] = pair_weight[k];
+        if (pair_reverse)
+            g->reverse[at] = pair_reverse[k];
     }
     g->m_local = m;
 done:
     free(cursor);
     free(pair);
     free(pair_weight);
+    free(pair_reverse);
     free(in->src);
     free(in->dst);
     free(in->weight);
+    free(in->reverse);
     in->src = in->dst = NULL;
     in->weight = NULL;
+    in->reverse = NULL;
     in->n_edges = in->capacity = 0;
     return status;
 }
@@ -411,6 +425,6 @@ uint32_t rv__graph_local_index(const rv_graph *g, uint64_t id)
 uint64_t rv__graph_bytes(const rv_graph *g)
 {
     const int P = g->session->size;
-    return (uint64_t)g->n_local * (8 + 8 + 4) + 8 + g->m_local * (4 + (g->weights ? 8 : 0)) +
+    return (uint64_t)g->n_local * (8 + 8 + 4) + 8 + g->m_local * (4 + (g->weights ? 8 : 0) + (g->reverse ? 1 : 0)) +
            (uint64_t)g->n_ghost * (8 + 4) + 4 * (uint64_t)g->mirror_rank_start[P] + 8 * ((uint64_t)P + 1);
 }

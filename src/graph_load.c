@@ -25,6 +25,9 @@
  * with other work. */
 enum { BLOCK_BYTES = 8 << 20 };
 
+/* The bit that marks a shipped edge as the reverse of its line (see pack_round). */
+#define REVERSE_MARK (UINT64_C(1) << 63)
+
 /* Which input a round reads: the two files are shipped differently. */
 typedef enum { INPUT_VERTICES = 0, INPUT_EDGES = 1 } input_kind;
 
@@ -151,6 +154,8 @@ static int reserve_edges(rv__owned_input *in, size_t extra)
         status = grow_array((void **)&in->dst, capacity, sizeof *in->dst);
     if (status == RV_OK && in->with_weights)
         status = grow_array((void **)&in->weight, capacity, sizeof *in->weight);
+    if (status == RV_OK && in->with_reverse_marks)
+        status = grow_array((void **)&in->reverse, capacity, sizeof *in->reverse);
     if (status == RV_OK)
         in->capacity = capacity;
     return status;
@@ -213,10 +218,11 @@ static int pack_round(rv_graph *g, round_scratch *r, input_kind kind, bool undir
     for (size_t i = 0; i < n_records; i++) {
         int q = r->owner[i];
         uint64_t *out = r->block[q] + fill[q]++;
-        /* Record i < n is the line's edge; record n + i is its reverse. */
+        /* Record i < n is the line's edge; record n + i is its reverse, marked in
+         * the target's top bit, which no id uses (ids stop at 2^63 - 1). */
         size_t line = i < n ? i : i - n;
         out[0] = i < n ? e->src[line] : e->dst[line];
-        out[stride[q]] = i < n ? e->dst[line] : e->src[line];
+        out[stride[q]] = i < n ? e->dst[line] : e->src[line] | REVERSE_MARK;
         if (n_columns == 3)
             memcpy(&out[2 * stride[q]], &e->weight[line], 8);
     }
@@ -224,8 +230,8 @@ static int pack_round(rv_graph *g, round_scratch *r, input_kind kind, bool undir
 }
 
 /* Interns the records of one block (from the exchange, or this rank's own) into what
- * this rank owns. */
-static int unpack_block(rv__owned_input *owned, input_kind kind, const uint64_t *block, size_t n, size_t n_columns)
+ * this rank owns. The targets lose their reverse marks here (kept aside when asked). */
+static int unpack_block(rv__owned_input *owned, input_kind kind, uint64_t *block, size_t n, size_t n_columns)
 {
     if (n == 0)
         return RV_OK;
@@ -233,6 +239,12 @@ static int unpack_block(rv__owned_input *owned, input_kind kind, const uint64_t 
         return rv__idmap_intern_many(&owned->ids, block, n, NULL);
     if (reserve_edges(owned, n) != RV_OK)
         return RV_ENOMEM;
+    uint64_t *target = block + n;
+    for (size_t i = 0; i < n; i++) {
+        if (owned->with_reverse_marks)
+            owned->reverse[owned->n_edges + i] = (uint8_t)(target[i] >> 63);
+        target[i] &= ~REVERSE_MARK;
+    }
     int status = rv__idmap_intern_many(&owned->ids, block, n, owned->src + owned->n_edges);
     if (status == RV_OK)
         status = rv__idmap_intern_many(&owned->ids, block + n, n, owned->dst + owned->n_edges);
@@ -249,7 +261,7 @@ static int unpack_round(rv_session *s, round_scratch *r, rv__owned_input *owned,
 {
     double t0 = rv__now();
     int status = RV_OK;
-    const uint64_t *received = (const uint64_t *)r->recv.data;
+    uint64_t *received = (uint64_t *)r->recv.data;
     for (int q = 0; q < s->size && status == RV_OK; q++) {
         if (q == s->rank) {
             status = unpack_block(owned, kind, r->block[q], r->count[q], n_columns);
@@ -403,8 +415,10 @@ static void destroy_owned(rv__owned_input *in)
     free(in->src);
     free(in->dst);
     free(in->weight);
+    free(in->reverse);
     in->src = in->dst = NULL;
     in->weight = NULL;
+    in->reverse = NULL;
     in->n_edges = in->capacity = 0;
 }
 
@@ -427,6 +441,7 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
     rv__edge_list_init(&r.parsed, weighted);
     rv__id_list_init(&r.parsed_ids);
     owned.with_weights = weighted;
+    owned.with_reverse_marks = o->undirected && o->mark_reverse_edges;
 
     rv_graph *g = calloc(1, sizeof *g);
     const size_t P = (size_t)s->size;
@@ -445,6 +460,7 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
         status = rv__session_fail(s, RV_EINVAL, "no edge file given");
     if (status == RV_OK) {
         g->session = s;
+        g->undirected = o->undirected && !o->mark_reverse_edges;
         rv__placement_init(&g->placement, o->partition, s->size);
         if (o->vertex_file)
             status = open_part(s, &vertex_part, o->vertex_file, INPUT_VERTICES);
@@ -517,6 +533,7 @@ void rv_graph_free(rv_graph **graph)
     free(g->offsets);
     free(g->targets);
     free(g->weights);
+    free(g->reverse);
     free(g->ghost_gid);
     free(g->ghost_remote);
     free(g->ghost_rank_start);

@@ -7,7 +7,16 @@
 #include "job.h"
 
 /* Reduction slots that lead every superstep's reduction, before the aggregators. */
-enum { SLOT_FAILED, SLOT_COMPUTED, SLOT_SENT, SLOT_BYTES, SLOT_NEXT_ACTIVE, N_FIXED_SLOTS };
+enum {
+    SLOT_FAILED,
+    SLOT_COMPUTED,
+    SLOT_SENT,
+    SLOT_BYTES,
+    SLOT_NEXT_ACTIVE,
+    SLOT_MUTATIONS,  /* topology changes requested */
+    SLOT_UNRESOLVED, /* messages by id that found no vertex */
+    N_FIXED_SLOTS
+};
 
 void rv__aggregate_reset(rv__reduce_slot *slot, rv_aggregator_kind kind)
 {
@@ -34,8 +43,10 @@ static int check_program(rv_session *s, const rv_graph *g, const rv_program *p)
         return rv__session_fail(s, RV_EINVAL, "program '%s' lacks init(), compute() or format()", name);
     if (p->init_edge && p->edge_value_size == 0)
         return rv__session_fail(s, RV_EINVAL, "program '%s' has init_edge() but no edge_value_size", name);
-    if (p->value_size == 0 || p->message_size == 0)
-        return rv__session_fail(s, RV_EINVAL, "program '%s' has a zero value or message size", name);
+    if (p->value_size == 0)
+        return rv__session_fail(s, RV_EINVAL, "program '%s' has a zero value size", name);
+    if (p->message_size == RV_MESSAGE_VARIABLE && (p->combine || p->combiner != RV_COMBINE_CUSTOM))
+        return rv__session_fail(s, RV_EINVAL, "program '%s' has variable-size messages and a combiner; combiners need a fixed size", name);
     if ((unsigned)p->combiner > RV_COMBINE_MAX_INT64)
         return rv__session_fail(s, RV_EINVAL, "program '%s' names an unknown built-in combiner", name);
     if (p->combiner != RV_COMBINE_CUSTOM && p->message_size != 8)
@@ -71,7 +82,7 @@ int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
         job->aggregate_visible = calloc(n_agg + 1, sizeof *job->aggregate_visible);
         if (!job->values || !job->halted || !job->aggregate_local || !job->aggregate_visible ||
             (p->edge_value_size && !job->edge_values) ||
-            rv__messages_init(&job->messages, g, p) != RV_OK)
+            rv__messages_init(&job->messages, g, p) != RV_OK || rv__mutations_init(&job->mutations, s->size) != RV_OK)
             status = rv__session_fail(s, RV_ENOMEM, "out of memory for program '%s' on %u vertices",
                                       p->name ? p->name : "?", g->n_local);
     }
@@ -104,6 +115,7 @@ void rv_job_free(rv_job **job_handle)
     if (!job)
         return;
     rv__messages_destroy(&job->messages);
+    rv__mutations_destroy(&job->mutations, job->session->size);
     rv__checkpointer_free(&job->checkpointer);
     free(job->values);
     free(job->edge_values);
@@ -152,6 +164,31 @@ static uint64_t count_next_active(const rv_job *job)
     return n;
 }
 
+/* Applies the topology changes any rank requested (@p n_mutations over all ranks),
+ * then settles the messages by id that found no vertex (@p n_unresolved): a vertex
+ * added now takes them; the rest fail the run. Updates *next_active when the graph
+ * changed. Collective. */
+static int settle_topology(rv_job *job, uint64_t n_mutations, uint64_t n_unresolved, uint64_t *next_active)
+{
+    rv_session *s = job->session;
+    int status = RV_OK;
+    if (n_mutations > 0) {
+        uint64_t left = 0;
+        status = rv__mutations_apply(job, &left);
+        if (status != RV_OK)
+            return status;
+        uint64_t counts[2] = {left, count_next_active(job)};
+        status = rv__session_agree(s, rv__comm_allreduce_u64(s, counts, 2, RV__REDUCE_SUM));
+        n_unresolved = counts[0];
+        *next_active = counts[1];
+    }
+    if (status == RV_OK && n_unresolved > 0) {
+        rv__messages_fail_unresolved(&job->messages);
+        status = rv__session_agree(s, job->messages.status);
+    }
+    return status;
+}
+
 int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
 {
     rv_session *s = job->session;
@@ -185,11 +222,17 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
         slots[SLOT_SENT] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM, .value.u = sent};
         slots[SLOT_BYTES] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM, .value.u = bytes};
         slots[SLOT_NEXT_ACTIVE] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM, .value.u = count_next_active(job)};
+        slots[SLOT_MUTATIONS] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM,
+                                                  .value.u = job->mutations.n + (job->mutations.status != RV_OK)};
+        slots[SLOT_UNRESOLVED] = (rv__reduce_slot){.type = RV__SLOT_U64, .op = RV__REDUCE_SUM, .value.u = job->messages.n_unresolved};
         memcpy(slots + N_FIXED_SLOTS, job->aggregate_local, p->n_aggregators * sizeof *slots);
         status = rv__comm_allreduce_slots(s, slots, n_slots);
         /* Only a failure costs a second collective: the one that shares its text. */
         if (status == RV_OK && slots[SLOT_FAILED].value.u)
             status = rv__session_agree(s, job->messages.status);
+        if (status == RV_OK)
+            status = settle_topology(job, slots[SLOT_MUTATIONS].value.u, slots[SLOT_UNRESOLVED].value.u,
+                                     &slots[SLOT_NEXT_ACTIVE].value.u);
         if (status != RV_OK)
             break;
 

@@ -5,6 +5,7 @@
 #include "comm.h"
 #include "graph.h"
 #include "messages.h"
+#include "mutation.h"
 
 struct rv_job {
     rv_graph *graph;
@@ -14,6 +15,7 @@ struct rv_job {
     unsigned char *edge_values; /* [m_local * edge_value_size], or NULL */
     uint64_t *halted;      /* bitmap: vertices that voted to halt */
     rv__messages messages;
+    rv__mutations mutations; /* topology changes requested this superstep */
     uint64_t superstep;    /* the next superstep to run */
     bool finished;         /* no active vertex and no message in flight */
     /* Aggregators: this superstep's local contributions, and what vertices read. */

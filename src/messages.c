@@ -47,13 +47,15 @@ static void fill_identity(unsigned char *box, size_t n, rv_combiner kind)
 int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
 {
     const int P = g->session->size;
-    *m = (rv__messages){.graph = g, .size = p->message_size, .kind = p->combiner, .combine = p->combine,
-                        .user = p->user, .combining = p->combiner != RV_COMBINE_CUSTOM || p->combine};
+    *m = (rv__messages){.graph = g, .size = p->message_size, .variable = p->message_size == RV_MESSAGE_VARIABLE,
+                        .kind = p->combiner, .combine = p->combine, .user = p->user,
+                        .combining = p->combiner != RV_COMBINE_CUSTOM || p->combine};
     m->by_id = calloc((size_t)P, sizeof *m->by_id);
+    m->n_by_id = calloc((size_t)P, sizeof *m->n_by_id);
     m->send_bytes = calloc((size_t)P, sizeof *m->send_bytes);
     m->recv_bytes = calloc((size_t)P, sizeof *m->recv_bytes);
-    m->aligned_message = malloc(m->size);
-    if (!m->by_id || !m->send_bytes || !m->recv_bytes || !m->aligned_message)
+    m->aligned_message = malloc(m->size + 1);
+    if (!m->by_id || !m->n_by_id || !m->send_bytes || !m->recv_bytes || !m->aligned_message)
         return RV_ENOMEM;
     size_t n_slots = (size_t)g->n_local + g->n_ghost;
     if (m->combining) {
@@ -74,8 +76,9 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
         }
     } else {
         m->next_remote = calloc((size_t)P, sizeof *m->next_remote);
+        m->n_next_remote = calloc((size_t)P, sizeof *m->n_next_remote);
         m->list_offsets = calloc((size_t)g->n_local + 1, sizeof *m->list_offsets);
-        if (!m->next_remote || !m->list_offsets)
+        if (!m->next_remote || !m->n_next_remote || !m->list_offsets)
             return RV_ENOMEM;
     }
     return RV_OK;
@@ -92,11 +95,15 @@ void rv__messages_destroy(rv__messages *m)
     for (int r = 0; m->next_remote && r < P; r++)
         rv__buffer_destroy(&m->next_remote[r]);
     free(m->next_remote);
+    free(m->n_next_remote);
     free(m->list_offsets);
     rv__buffer_destroy(&m->list_payloads);
+    rv__buffer_destroy(&m->list_messages);
+    rv__buffer_destroy(&m->unresolved);
     for (int r = 0; m->by_id && r < P; r++)
         rv__buffer_destroy(&m->by_id[r]);
     free(m->by_id);
+    free(m->n_by_id);
     rv__buffer_destroy(&m->send);
     rv__buffer_destroy(&m->recv);
     free(m->send_bytes);
@@ -179,16 +186,39 @@ static inline __attribute__((always_inline)) void fold_run(rv__messages *m, rv_c
         fold_builtin(box, has, kind, slots[i], message);
 }
 
-/* Appends one (key, payload) record to a list buffer. */
-static void append_record(rv__messages *m, rv__buffer *b, const void *key, size_t key_bytes, const void *message)
+/* Appends one (key[, length], payload) record to a list buffer and counts it in
+ * @p count. Only variable-size records carry their length. */
+static void append_record(rv__messages *m, rv__buffer *b, uint64_t *count, const void *key, size_t key_bytes,
+                          const void *message, size_t size)
 {
-    if (rv__buffer_reserve(b, b->size + key_bytes + m->size) != RV_OK) {
+    size_t header = key_bytes + (m->variable ? 4 : 0);
+    if (rv__buffer_reserve(b, b->size + header + size) != RV_OK) {
         fail(m, RV_ENOMEM);
         return;
     }
-    memcpy(b->data + b->size, key, key_bytes);
-    memcpy(b->data + b->size + key_bytes, message, m->size);
-    b->size += key_bytes + m->size;
+    unsigned char *out = b->data + b->size;
+    memcpy(out, key, key_bytes);
+    if (m->variable) {
+        uint32_t length = (uint32_t)size;
+        memcpy(out + key_bytes, &length, 4);
+    }
+    memcpy(out + header, message, size);
+    b->size += header + size;
+    (*count)++;
+}
+
+/* Reads the payload of the record whose key ends at @p p: sets @p size and returns
+ * the payload; the next record starts at the returned pointer + *size. */
+static const unsigned char *record_payload(const rv__messages *m, const unsigned char *p, size_t *size)
+{
+    if (!m->variable) {
+        *size = m->size;
+        return p;
+    }
+    uint32_t length;
+    memcpy(&length, p, 4);
+    *size = length;
+    return p + 4;
 }
 
 /* The owner rank of ghost @p k (ghosts are grouped by owner). */
@@ -205,20 +235,27 @@ static int ghost_owner(const rv_graph *g, uint32_t k)
     return lo;
 }
 
-void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
+void rv__messages_send_slot_bytes(rv__messages *m, uint32_t slot, const void *data, size_t size)
 {
     const rv_graph *g = m->graph;
     m->sent++;
+    if (slot < g->n_local) {
+        append_record(m, &m->next_local, &m->n_next_local, &slot, 4, data, size);
+    } else {
+        uint32_t k = slot - g->n_local;
+        int owner = ghost_owner(g, k);
+        append_record(m, &m->next_remote[owner], &m->n_next_remote[owner], &g->ghost_remote[k], 4, data, size);
+    }
+}
+
+void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
+{
     if (m->combining) {
+        m->sent++;
         fold(m, slot, message);
         return;
     }
-    if (slot < g->n_local) {
-        append_record(m, &m->next_local, &slot, 4, message);
-    } else {
-        uint32_t k = slot - g->n_local;
-        append_record(m, &m->next_remote[ghost_owner(g, k)], &g->ghost_remote[k], 4, message);
-    }
+    rv__messages_send_slot_bytes(m, slot, message, m->size);
 }
 
 void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, const void *message)
@@ -364,22 +401,55 @@ static void deliver_broadcasts(rv__messages *m)
     m->n_broadcast_edges = 0;
 }
 
-void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message)
+/* The local index of @p id, which this rank owns, or UINT32_MAX when it is not a
+ * vertex: the message is then kept aside, since a vertex of that id may be added at
+ * this superstep's barrier; if none is, the run fails (a program's error). */
+static uint32_t local_target(rv__messages *m, uint64_t id, const void *data, size_t size)
+{
+    uint32_t v = rv__graph_local_index(m->graph, id);
+    if (v == UINT32_MAX)
+        append_record(m, &m->unresolved, &m->n_unresolved, &id, 8, data, size);
+    return v;
+}
+
+void rv__messages_fail_unresolved(rv__messages *m)
+{
+    if (m->n_unresolved == 0)
+        return;
+    uint64_t id;
+    memcpy(&id, m->unresolved.data, 8);
+    rv__session_fail(m->graph->session, RV_ENOTFOUND, "a message was sent to vertex %" PRIu64
+                     ", which is not in the graph", id);
+    fail(m, RV_ENOTFOUND);
+}
+
+/* Sends to @p id: records for other ranks travel by id; our own vertices are
+ * looked up now. Returns true when @p id is ours, with its index in @p local. */
+static bool send_remote_by_id(rv__messages *m, uint64_t id, const void *data, size_t size, uint32_t *local)
 {
     const rv_graph *g = m->graph;
     int owner = rv__placement_owner_local(&g->placement, id);
     if (owner != g->session->rank || id > RV_ID_MAX) {
         m->sent++;
-        append_record(m, &m->by_id[owner], &id, 8, message);
-        return;
+        append_record(m, &m->by_id[owner], &m->n_by_id[owner], &id, 8, data, size);
+        return false;
     }
-    uint32_t v = rv__graph_local_index(g, id);
-    if (v == UINT32_MAX) {
-        rv__session_fail(g->session, RV_ENOTFOUND, "a message was sent to vertex %" PRIu64 ", which is not in the graph", id);
-        fail(m, RV_ENOTFOUND);
-        return;
-    }
-    rv__messages_send_slot(m, v, message);
+    *local = local_target(m, id, data, size);
+    return *local != UINT32_MAX;
+}
+
+void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message)
+{
+    uint32_t v;
+    if (send_remote_by_id(m, id, message, m->size, &v))
+        rv__messages_send_slot(m, v, message);
+}
+
+void rv__messages_send_id_bytes(rv__messages *m, uint64_t id, const void *data, size_t size)
+{
+    uint32_t v;
+    if (send_remote_by_id(m, id, data, size, &v))
+        rv__messages_send_slot_bytes(m, v, data, size);
 }
 
 /* Sizes this rank's section for rank @p r. */
@@ -392,7 +462,8 @@ static uint64_t section_bytes(const rv__messages *m, int r, uint64_t *n_indexed)
             n += m->next_has[g->n_local + k];
         }
     } else {
-        n = m->next_remote[r].size / (4 + m->size);
+        *n_indexed = m->n_next_remote[r];
+        return sizeof(section_header) + m->next_remote[r].size + m->by_id[r].size;
     }
     *n_indexed = n;
     size_t record = all_ghosts_touched(m, r, n) ? m->size : 4 + m->size;
@@ -405,7 +476,7 @@ static void pack_section(rv__messages *m, int r, uint64_t n_indexed, unsigned ch
     const rv_graph *g = m->graph;
     bool dense = all_ghosts_touched(m, r, n_indexed);
     section_header h = {.n_dense = dense ? n_indexed : 0, .n_indexed = dense ? 0 : n_indexed,
-                        .n_by_id = m->by_id[r].size / (8 + m->size)};
+                        .n_by_id = m->n_by_id[r]};
     memcpy(out, &h, sizeof h);
     out += sizeof h;
     if (dense) {
@@ -425,17 +496,21 @@ static void pack_section(rv__messages *m, int r, uint64_t n_indexed, unsigned ch
     } else if (m->next_remote[r].size) {
         memcpy(out, m->next_remote[r].data, m->next_remote[r].size);
         out += m->next_remote[r].size;
+    }
+    if (!m->combining) {
         m->next_remote[r].size = 0;
+        m->n_next_remote[r] = 0;
     }
     if (m->by_id[r].size)
         memcpy(out, m->by_id[r].data, m->by_id[r].size);
     m->by_id[r].size = 0;
+    m->n_by_id[r] = 0;
 }
 
 /* Delivers one received message to local vertex @p v. A program's combiner may
  * read the message through a typed pointer, so it gets an aligned copy; the
  * built-in combiners and the list inbox copy bytes and need none. */
-static void deliver(rv__messages *m, uint32_t v, const void *message)
+static void deliver(rv__messages *m, uint32_t v, const void *message, size_t size)
 {
     if (m->combining && m->kind == RV_COMBINE_CUSTOM) {
         memcpy(m->aligned_message, message, m->size);
@@ -443,17 +518,20 @@ static void deliver(rv__messages *m, uint32_t v, const void *message)
     } else if (m->combining)
         fold(m, v, message);
     else
-        append_record(m, &m->next_local, &v, 4, message);
+        append_record(m, &m->next_local, &m->n_next_local, &v, 4, message, size);
 }
 
-/* Delivers @p n received (index, payload) records one by one (a program's own
- * combiner, or no combiner); returns the position after them. */
+/* Delivers @p n received (index[, length], payload) records one by one (a program's
+ * own combiner, or no combiner); returns the position after them. */
 static const unsigned char *deliver_records(rv__messages *m, const unsigned char *p, uint64_t n)
 {
-    for (uint64_t i = 0; i < n; i++, p += 4 + m->size) {
+    for (uint64_t i = 0; i < n; i++) {
         uint32_t v;
+        size_t size;
         memcpy(&v, p, 4);
-        deliver(m, v, p + 4);
+        const unsigned char *payload = record_payload(m, p + 4, &size);
+        deliver(m, v, payload, size);
+        p = payload + size;
     }
     return p;
 }
@@ -485,6 +563,25 @@ fold_dense(rv__messages *m, rv_combiner kind, const unsigned char *p, const uint
     return p;
 }
 
+/* Delivers @p n (id[, length], payload) records, laid out as @p layout's records,
+ * to the vertices of @p m; those without a vertex are kept aside (local_target).
+ * Returns the position after them. */
+static const unsigned char *deliver_by_id(rv__messages *m, const rv__messages *layout, const unsigned char *p,
+                                          uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t id;
+        size_t size;
+        memcpy(&id, p, 8);
+        const unsigned char *payload = record_payload(layout, p + 8, &size);
+        p = payload + size;
+        uint32_t v = local_target(m, id, payload, size);
+        if (v != UINT32_MAX)
+            deliver(m, v, payload, size);
+    }
+    return p;
+}
+
 /* Delivers every section received. */
 static void unpack_all(rv__messages *m, rv_session *s)
 {
@@ -508,30 +605,68 @@ static void unpack_all(rv__messages *m, rv_session *s)
                 continue;
             }
             WITH_BUILTIN_COMBINER(m->kind, K, p = fold_dense(m, K, p, mirror, h.n_dense),
-                                  for (uint64_t i = 0; i < h.n_dense; i++, p += m->size) deliver(m, mirror[i], p))
+                                  for (uint64_t i = 0; i < h.n_dense; i++, p += m->size) deliver(m, mirror[i], p, m->size))
         }
         WITH_BUILTIN_COMBINER(m->kind, K, p = fold_records(m, K, p, h.n_indexed),
                               p = deliver_records(m, p, h.n_indexed))
-        for (uint64_t i = 0; i < h.n_by_id; i++, p += 8 + m->size) {
-            uint64_t id;
-            memcpy(&id, p, 8);
-            uint32_t v = rv__graph_local_index(g, id);
-            if (v == UINT32_MAX) {
-                rv__session_fail(s, RV_ENOTFOUND, "a message was sent to vertex %" PRIu64 ", which is not in the graph", id);
-                fail(m, RV_ENOTFOUND);
-                continue;
-            }
-            deliver(m, v, p + 8);
-        }
+        p = deliver_by_id(m, m, p, h.n_by_id);
     }
+}
+
+/* Rounds a payload size up to the 8-byte alignment a program may read it with. */
+static size_t aligned_size(size_t size) { return (size + 7) & ~(size_t)7; }
+
+/* List mode with variable-size messages: turns the (index, length, payload) records
+ * for local vertices into the inbox: payloads copied to aligned offsets in arrival
+ * order, and an rv_message per payload counting-sorted by vertex. */
+static int build_variable_inbox(rv__messages *m)
+{
+    const rv_graph *g = m->graph;
+    size_t n = m->n_next_local, payload_bytes = 0;
+    memset(m->list_offsets, 0, ((size_t)g->n_local + 1) * sizeof *m->list_offsets);
+    const unsigned char *p = m->next_local.data;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        size_t size;
+        memcpy(&v, p, 4);
+        p = record_payload(m, p + 4, &size) + size;
+        m->list_offsets[v + 1]++;
+        payload_bytes += aligned_size(size);
+    }
+    if (rv__buffer_reserve(&m->list_payloads, payload_bytes + 8) != RV_OK ||
+        rv__buffer_reserve(&m->list_messages, (n + 1) * sizeof(rv_message)) != RV_OK)
+        return RV_ENOMEM;
+    for (uint32_t v = 0; v < g->n_local; v++)
+        m->list_offsets[v + 1] += m->list_offsets[v];
+    rv_message *messages = (rv_message *)m->list_messages.data;
+    size_t at = 0;
+    p = m->next_local.data;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        size_t size;
+        memcpy(&v, p, 4);
+        const unsigned char *payload = record_payload(m, p + 4, &size);
+        memcpy(m->list_payloads.data + at, payload, size);
+        messages[m->list_offsets[v]++] = (rv_message){.data = m->list_payloads.data + at, .size = size};
+        at += aligned_size(size);
+        p = payload + size;
+    }
+    for (uint32_t v = g->n_local; v > 0; v--)
+        m->list_offsets[v] = m->list_offsets[v - 1];
+    m->list_offsets[0] = 0;
+    m->next_local.size = 0;
+    m->n_next_local = 0;
+    return RV_OK;
 }
 
 /* List mode: turns the (index, payload) records for local vertices into the inbox. */
 static int build_list_inbox(rv__messages *m)
 {
+    if (m->variable)
+        return build_variable_inbox(m);
     const rv_graph *g = m->graph;
     size_t record = 4 + m->size;
-    size_t n = m->next_local.size / record;
+    size_t n = m->n_next_local;
     memset(m->list_offsets, 0, ((size_t)g->n_local + 1) * sizeof *m->list_offsets);
     if (rv__buffer_reserve(&m->list_payloads, n * m->size + 1) != RV_OK)
         return RV_ENOMEM;
@@ -554,12 +689,14 @@ static int build_list_inbox(rv__messages *m)
         m->list_offsets[v] = m->list_offsets[v - 1];
     m->list_offsets[0] = 0;
     m->next_local.size = 0;
+    m->n_next_local = 0;
     return RV_OK;
 }
 
+static void promote_next_inbox(rv__messages *m);
+
 int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
 {
-    const rv_graph *g = m->graph;
     const int P = s->size;
     uint64_t total = 0;
     uint64_t *n_indexed = m->recv_bytes; /* borrowed until the exchange fills it */
@@ -593,8 +730,16 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
     if (status != RV_OK)
         return status;
     unpack_all(m, s);
+    promote_next_inbox(m);
+    if (m->status == RV_ENOMEM)
+        rv__session_fail(s, RV_ENOMEM, "out of memory for messages");
+    return RV_OK;
+}
 
-    /* The next inbox becomes the current one. */
+/* The next inbox becomes the current one, and the next starts empty. */
+static void promote_next_inbox(rv__messages *m)
+{
+    const rv_graph *g = m->graph;
     if (m->combining) {
         unsigned char *t = m->box;
         m->box = m->next_box;
@@ -611,9 +756,31 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
         if (build_list_inbox(m) != RV_OK)
             fail(m, RV_ENOMEM);
     }
-    if (m->status == RV_ENOMEM)
-        rv__session_fail(s, RV_ENOMEM, "out of memory for messages");
-    return RV_OK;
+}
+
+int rv__messages_move_inbox(rv__messages *to, const rv__messages *from, const uint32_t *new_index,
+                            uint64_t *n_unresolved)
+{
+    const rv_graph *old = from->graph;
+    for (uint32_t v = 0; v < old->n_local; v++) {
+        const void *messages;
+        size_t n = rv__messages_for(from, v, &messages);
+        if (n == 0 || new_index[v] == UINT32_MAX)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (from->variable) {
+                const rv_message *list = messages;
+                deliver(to, new_index[v], list[i].data, list[i].size);
+            } else {
+                deliver(to, new_index[v], (const unsigned char *)messages + i * from->size, from->size);
+            }
+        }
+    }
+    /* Messages by id: those whose vertex now exists are delivered, the others stay. */
+    deliver_by_id(to, from, from->unresolved.data, from->n_unresolved);
+    promote_next_inbox(to);
+    *n_unresolved = to->n_unresolved;
+    return to->status == RV_ENOMEM ? RV_ENOMEM : RV_OK;
 }
 
 size_t rv__messages_visit_pending(const rv__messages *m, uint32_t v,
@@ -621,18 +788,24 @@ size_t rv__messages_visit_pending(const rv__messages *m, uint32_t v,
 {
     const void *messages = NULL;
     size_t n = rv__messages_for(m, v, &messages);
-    for (size_t i = 0; i < n; i++)
-        visit((const unsigned char *)messages + i * m->size, m->size, arg);
+    for (size_t i = 0; i < n; i++) {
+        if (m->variable) {
+            const rv_message *message = (const rv_message *)messages + i;
+            visit(message->data, message->size, arg);
+        } else {
+            visit((const unsigned char *)messages + i * m->size, m->size, arg);
+        }
+    }
     return n;
 }
 
 int rv__messages_restore_pending(rv__messages *m, uint32_t v, const void *message, size_t bytes)
 {
-    if (bytes != m->size)
+    if (m->variable ? bytes > RV__MESSAGE_MAX_BYTES : bytes != m->size)
         return RV_EINVAL;
     if (!m->combining) {
         /* Collected like received records, and sorted into the inbox by restore_done. */
-        append_record(m, &m->next_local, &v, 4, message);
+        append_record(m, &m->next_local, &m->n_next_local, &v, 4, message, bytes);
         return m->status == RV_ENOMEM ? RV_ENOMEM : RV_OK;
     }
     /* A combining inbox holds one message per vertex: the first is copied in as it

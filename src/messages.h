@@ -21,7 +21,8 @@
 
 typedef struct rv__messages {
     const rv_graph *graph;
-    size_t size; /* bytes per message */
+    size_t size; /* bytes per message; 0 when variable */
+    bool variable; /* variable-size messages (list mode only): records carry a length */
     rv_combiner kind; /* a built-in combiner, or RV_COMBINE_CUSTOM */
     void (*combine)(void *accumulator, const void *message, void *user);
     void *user;
@@ -54,14 +55,25 @@ typedef struct rv__messages {
     uint64_t *in_offsets;  /* [n_local + n_ghost + 1] */
     uint32_t *in_sources;  /* [m_local] local indices of the sources */
 
-    /* List mode: (index, payload) records for the next superstep, and the current inbox. */
+    /* List mode: (index[, length], payload) records for the next superstep, and the
+     * current inbox. Variable-size records carry a 32-bit length after the index. */
     rv__buffer next_local;       /* records addressed to local vertices */
+    uint64_t n_next_local;
     rv__buffer *next_remote;     /* [P] records addressed to ghosts, by owner rank */
+    uint64_t *n_next_remote;     /* [P] */
     uint64_t *list_offsets;      /* [n_local + 1] */
-    rv__buffer list_payloads;
+    rv__buffer list_payloads;    /* fixed: the payloads in vertex order; variable:
+                                    each payload at an 8-byte aligned offset */
+    rv__buffer list_messages;    /* variable: one rv_message per payload, in vertex order */
 
-    /* Messages by id, per owner rank: (id, payload) records. */
+    /* Messages by id, per owner rank: (id[, length], payload) records. */
     rv__buffer *by_id; /* [P] */
+    uint64_t *n_by_id; /* [P] */
+    /* Messages by id that found no vertex here: a vertex added by this superstep's
+     * mutations may still take them (see rv__messages_move_inbox); otherwise they
+     * fail the run. (id[, length], payload) records. */
+    rv__buffer unresolved;
+    uint64_t n_unresolved;
 
     /* Exchange scratch. Received payloads sit at unaligned offsets inside their
      * records; each is copied here (malloc-aligned) before a program sees it. */
@@ -84,10 +96,27 @@ void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message);
 /* Sends to any vertex by id. */
 void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message);
 
+/* The variable-size counterparts (list mode): @p size bytes at @p data. */
+void rv__messages_send_slot_bytes(rv__messages *m, uint32_t slot, const void *data, size_t size);
+void rv__messages_send_id_bytes(rv__messages *m, uint64_t id, const void *data, size_t size);
+
+/* The largest variable-size message, in bytes. */
+#define RV__MESSAGE_MAX_BYTES ((size_t)UINT32_MAX)
+
 /* Ends a superstep: packs, exchanges and delivers, so that the messages sent in this
  * superstep become the inbox of the next. Reports the bytes this rank sent to other
  * ranks. Collective. */
 int rv__messages_exchange(rv__messages *m, rv_session *session, uint64_t *bytes_sent);
+
+/* Makes @p to, a fresh store over the graph a mutation rebuilt, hold the inbox of
+ * @p from: the messages of from's local vertex v go to to's vertex new_index[v]
+ * (dropped when that is UINT32_MAX: the vertex was removed), and the unresolved
+ * messages by id go to the vertices that now exist. Leaves in *n_unresolved how many
+ * still have no vertex. RV_OK or RV_ENOMEM. Local. */
+int rv__messages_move_inbox(rv__messages *to, const rv__messages *from, const uint32_t *new_index,
+                            uint64_t *n_unresolved);
+/* Fails the run naming the first message by id that has no vertex. Local. */
+void rv__messages_fail_unresolved(rv__messages *m);
 
 /* Checkpoints reach the inbox only through these two functions, so they need not
  * know how it is stored. rv__messages_visit_pending() calls @p visit for each message
@@ -111,7 +140,8 @@ static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const v
         return 1;
     }
     uint64_t begin = m->list_offsets[v], end = m->list_offsets[v + 1];
-    *messages = m->list_payloads.data + begin * m->size;
+    *messages = m->variable ? m->list_messages.data + begin * sizeof(rv_message)
+                            : m->list_payloads.data + begin * m->size;
     return (size_t)(end - begin);
 }
 

@@ -38,7 +38,7 @@ extern "C" {
 
 /** Version of this header's ABI, raised whenever a public struct changes layout. A
  *  program or plug-in built against another version is refused with a clear error. */
-#define RV_API_VERSION 2
+#define RV_API_VERSION 3
 
 /** A vertex id: any integer in [0, 2^63 - 1]. Ids need not be dense or start at 0. */
 typedef uint64_t rv_id;
@@ -122,6 +122,11 @@ typedef struct rv_load_options {
      *  validated but not stored. */
     bool keep_weights;
     rv_partition_kind partition;
+    /** With @c undirected, for a directed file read through its undirected view:
+     *  remember which stored edges are the reverse of a line (the line `u v` also
+     *  gives v the edge v→u), so that rv_edge_direction() tells RV_EDGE_OUT from
+     *  RV_EDGE_IN. One byte per edge. */
+    bool mark_reverse_edges;
 } rv_load_options;
 
 /** Loads a graph: every rank reads its own byte range of the files, edges travel to
@@ -189,6 +194,16 @@ typedef enum {
     RV_COMBINE_MAX_INT64
 } rv_combiner;
 
+/** rv_program.message_size for variable-size messages. */
+#define RV_MESSAGE_VARIABLE ((size_t)0)
+
+/** One variable-size message as compute() receives it: @c size bytes at @c data,
+ *  which is aligned for any scalar type. */
+typedef struct rv_message {
+    const void *data;
+    size_t size;
+} rv_message;
+
 /** A vertex program. Zero-initialise, then fill in. */
 typedef struct rv_program {
     /** Must be RV_API_VERSION. */
@@ -197,7 +212,8 @@ typedef struct rv_program {
     const char *name;
     /** Bytes per vertex value (> 0). */
     size_t value_size;
-    /** Bytes per message (> 0). */
+    /** Bytes per message, or RV_MESSAGE_VARIABLE for messages whose size varies (such
+     *  a program has no combiner, and sends with the rv_send_*_bytes() functions). */
     size_t message_size;
     /** Bytes of program-defined state per out-edge (0: none). The engine keeps them
      *  for the job; compute() reads and writes them through rv_edge_value(). */
@@ -218,7 +234,8 @@ typedef struct rv_program {
     void (*init)(rv_context *ctx, void *value, void *user);
     /** Runs for every active vertex, and every vertex with messages, once per
      *  superstep. @p messages holds @p n_messages messages of message_size bytes each
-     *  (one at most when the program has a combiner). Every vertex is active at
+     *  (one at most when the program has a combiner); with RV_MESSAGE_VARIABLE it is an
+     *  array of @p n_messages ::rv_message instead. Every vertex is active at
      *  superstep 0. Required. */
     void (*compute)(rv_context *ctx, void *value, const void *messages, size_t n_messages, void *user);
     /** Optional combiner: folds @p message into @p accumulator. Must be commutative and
@@ -250,6 +267,16 @@ uint64_t rv_out_degree(const rv_context *ctx);
 rv_id rv_edge_target(const rv_context *ctx, uint64_t i);
 /** The weight of out-edge @p i; 1.0 when the graph has no weights. */
 double rv_edge_weight(const rv_context *ctx, uint64_t i);
+/** Which way an input line ran for a stored edge. */
+typedef enum {
+    RV_EDGE_OUT = 1,  /**< this vertex → target: a directed line `this target` */
+    RV_EDGE_IN = 2,   /**< target → this vertex: the reverse of the line `target this`
+                           (graphs loaded undirected with mark_reverse_edges) */
+    RV_EDGE_BOTH = 3  /**< an undirected line: both ways (graphs loaded undirected
+                           without mark_reverse_edges) */
+} rv_edge_direction_kind;
+/** The direction of out-edge @p i, as a bit set: RV_EDGE_OUT, RV_EDGE_IN or both. */
+rv_edge_direction_kind rv_edge_direction(const rv_context *ctx, uint64_t i);
 /** The program's state for out-edge @p i (edge_value_size bytes, writable), or NULL
  *  when the program keeps none. */
 void *rv_edge_value(rv_context *ctx, uint64_t i);
@@ -264,6 +291,27 @@ void rv_send_all(rv_context *ctx, const void *message);
 /** Sends @p message to any vertex by id (slower: the owner is looked up). A message to
  *  an id that is not a vertex of the graph fails the run with RV_ENOTFOUND. */
 void rv_send(rv_context *ctx, rv_id target, const void *message);
+/** Variable-size sends (programs with message_size RV_MESSAGE_VARIABLE; a program
+ *  with fixed-size messages may use them with @p size == message_size). Up to
+ *  4 GiB - 1 bytes per message; @p data is copied. */
+void rv_send_edge_bytes(rv_context *ctx, uint64_t i, const void *data, size_t size);
+void rv_send_all_bytes(rv_context *ctx, const void *data, size_t size);
+void rv_send_bytes(rv_context *ctx, rv_id target, const void *data, size_t size);
+/** Topology changes, requested by any vertex about any vertex or edge and applied at
+ *  the end of the superstep, after its messages were delivered, in this order:
+ *  edge removals, vertex removals, vertex additions, edge additions. Rules:
+ *  removing the edge u→v removes every u→v edge that existed; removing a vertex
+ *  removes its out-edges, every edge into it and the messages waiting for it;
+ *  adding a vertex that exists changes nothing, but one removed in the same
+ *  superstep starts afresh; adding an edge adds one edge (repeats add repeats) and
+ *  creates its missing endpoints; @p weight is kept when the graph has weights.
+ *  New vertices run init() (their edges init_edge()) and are active next
+ *  superstep; a message by id to a vertex added in the same superstep reaches it.
+ *  Everything else (values, halted state, edge state, waiting messages) stays. */
+void rv_add_vertex(rv_context *ctx, rv_id id);
+void rv_remove_vertex(rv_context *ctx, rv_id id);
+void rv_add_edge(rv_context *ctx, rv_id source, rv_id target, double weight);
+void rv_remove_edge(rv_context *ctx, rv_id source, rv_id target);
 /** The vertex becomes inactive until a message arrives. */
 void rv_vote_to_halt(rv_context *ctx);
 /** Contributes to aggregator @p index this superstep. */
@@ -562,7 +610,41 @@ struct rv_algorithm {
     int (*configure)(const rv_params *params, rv_program *program, char *error, size_t error_capacity);
     /** Releases what configure() allocated (may be NULL). */
     void (*release)(rv_program *program);
+    /** The program needs every vertex's in- and out-neighbours as its edges: a
+     *  directed graph is then loaded through its undirected view (each line `u v`
+     *  gives u -> v and v -> u, so a pair linked both ways appears twice in each
+     *  list), whatever the dataset says. Results keep the directed graph's
+     *  semantics, e.g. WCC ignoring direction, CDLP counting in- and out-neighbours. */
+    bool undirected_view;
+    /** With undirected_view: the program also asks rv_edge_direction() which way
+     *  each line ran, so the reverse edges of a directed graph are marked. */
+    bool needs_edge_directions;
 };
+
+/* ------------------------------------------------------------------------- */
+/** @name Plug-ins: `rivulet run ./myprog.so INPUT` */
+
+/** The function a plug-in exports: it returns the plug-in's algorithm and sets
+ *  @p api_version to the RV_API_VERSION it was compiled with, which rivulet checks
+ *  before it reads the descriptor. Define it with RV_PLUGIN(). */
+typedef const rv_algorithm *(*rv_plugin_entry)(unsigned *api_version);
+#define RV_PLUGIN_SYMBOL "rivulet_plugin"
+/** Makes a shared object a rivulet plug-in: write `RV_PLUGIN(my_algorithm)` once, at
+ *  file scope, after the rv_algorithm definition. */
+#define RV_PLUGIN(algorithm)                                                                                   \
+    const rv_algorithm *rivulet_plugin(unsigned *api_version);                                                  \
+    const rv_algorithm *rivulet_plugin(unsigned *api_version)                                                   \
+    {                                                                                                          \
+        *api_version = RV_API_VERSION;                                                                         \
+        return &(algorithm);                                                                                   \
+    }
+
+/** The whole main() of a standalone program that runs @p algorithm:
+ *  `PROGRAM EDGE_FILE [--vertices FILE] [--undirected] [--output FILE]
+ *  [--max-supersteps N] [--KEY VALUE | --param KEY=VALUE]...`. It opens and closes
+ *  the MPI session itself. Returns the exit status: 0, 1 for a runtime error, 2 for
+ *  a usage error (the message is printed once, by rank 0). */
+int rv_main(int argc, char **argv, const rv_algorithm *algorithm);
 
 #ifdef __cplusplus
 }

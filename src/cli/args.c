@@ -21,7 +21,8 @@ typedef enum {
     OPT_REPLICAS,
     OPT_CHUNK_SIZE,
     OPT_KEEP,
-    OPT_RESUME
+    OPT_RESUME,
+    OPT_PARAM
 } option_id;
 
 /* One option of `rivulet run` itself (the algorithm's options come from its specs). */
@@ -47,6 +48,7 @@ static const run_option run_options[] = {
     {OPT_CHUNK_SIZE, "chunk-size", "BYTES", "checkpoint chunk size, 4K to 1G (default 64M; suffixes K, M, G)"},
     {OPT_KEEP, "keep", "K", "keep the newest K committed checkpoints (default 2)"},
     {OPT_RESUME, "resume", NULL, "continue from the newest checkpoint in --checkpoint-dir (if there is one)"},
+    {OPT_PARAM, "param", "KEY=VALUE", "set the algorithm's option KEY (like --KEY VALUE); repeatable"},
     {OPT_HELP, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
 };
 enum { N_RUN_OPTIONS = sizeof run_options / sizeof run_options[0] };
@@ -56,8 +58,9 @@ void rv__cli_args_print_help(FILE *out)
     fprintf(out,
             "usage: rivulet run ALGO INPUT [OPTIONS] [ALGORITHM OPTIONS]\n"
             "\n"
-            "Runs algorithm ALGO (a name or alias from 'rivulet list') on INPUT. Start it\n"
-            "under mpirun to use several processes: mpirun -np 4 rivulet run ALGO INPUT\n"
+            "Runs algorithm ALGO (a name or alias from 'rivulet list', or a plug-in: a\n"
+            "path like ./myprog.so) on INPUT. Start it under mpirun to use several\n"
+            "processes: mpirun -np 4 rivulet run ALGO INPUT\n"
             "\n"
             "INPUT is a Graphalytics dataset when INPUT.properties exists or INPUT ends in\n"
             ".properties: that file names the vertex and edge files, the directedness, the\n"
@@ -170,6 +173,35 @@ static bool parse_bytes(const char *text, uint64_t *out)
     return true;
 }
 
+/* --param KEY=VALUE: an algorithm option by name, as a plug-in's users may prefer. */
+static int apply_param(parser *p, const char *value)
+{
+    rv__cli_run_args *args = p->args;
+    const char *equals = strchr(value, '=');
+    if (args->algorithm == NULL) {
+        if (!p->unknown_algorithm)
+            fail(p, "--param goes after ALGO");
+        return RV_OK;
+    }
+    if (equals == NULL || equals == value) {
+        fail(p, "--param: expected KEY=VALUE, not '%s'", value);
+        return RV_OK;
+    }
+    const rv_param_spec *spec = find_param(args->algorithm, value, (size_t)(equals - value));
+    if (spec == NULL) {
+        fail(p, "--param: %s has no option '%.*s' (see 'rivulet run %s --help')", args->algorithm->name,
+             (int)(equals - value), value, args->algorithm->name);
+        return RV_OK;
+    }
+    char reason[512];
+    const int status = rv_params_set(args->params, spec->name, equals + 1, reason, sizeof reason);
+    if (status == RV_ENOMEM)
+        return status;
+    if (status != RV_OK)
+        fail(p, "%s", reason);
+    return RV_OK;
+}
+
 static void apply_run_option(parser *p, const run_option *option, const char *value)
 {
     rv__cli_run_args *args = p->args;
@@ -235,6 +267,8 @@ static void apply_run_option(parser *p, const run_option *option, const char *va
     case OPT_RESUME:
         args->resume = true;
         break;
+    case OPT_PARAM:
+        break; /* apply_param(), which can run out of memory */
     }
 }
 
@@ -242,6 +276,16 @@ static int take_positional(parser *p, const char *arg)
 {
     rv__cli_run_args *args = p->args;
     const int index = p->n_positional++;
+    if (index == 0 && rv__cli_is_plugin_path(arg)) {
+        char reason[1024];
+        int status = rv__cli_plugin_load(arg, &args->algorithm, &args->plugin, reason, sizeof reason);
+        if (status != RV_OK) {
+            fail(p, "%s", reason);
+            p->unknown_algorithm = true;
+            return RV_OK;
+        }
+        return rv_params_new(args->algorithm, &args->params);
+    }
     if (index == 0) {
         args->algorithm = rv_builtin_find(arg);
         if (args->algorithm == NULL) {
@@ -311,6 +355,8 @@ static int take_option(parser *p, int argc, char **argv, int *i)
         value = argv[++*i];
     }
 
+    if (option != NULL && option->id == OPT_PARAM)
+        return apply_param(p, value);
     if (option != NULL) {
         apply_run_option(p, option, value);
         return RV_OK;
@@ -379,4 +425,5 @@ void rv__cli_args_destroy(rv__cli_run_args *args)
     if (args == NULL)
         return;
     rv_params_free(&args->params);
+    rv__cli_plugin_unload(&args->plugin);
 }

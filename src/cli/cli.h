@@ -53,6 +53,18 @@ void rv__cli_list_print_algorithm(FILE *out, const rv_algorithm *algorithm);
 /* The type of a parameter as shown in help ("DOUBLE"). */
 const char *rv__cli_param_type_name(rv_param_type type);
 
+/* ---- plugin.c: algorithms from shared objects ------------------------------------ */
+
+/* Whether ALGO names a plug-in file (it has a '/' or ends in ".so") rather than a
+ * built-in. */
+bool rv__cli_is_plugin_path(const char *arg);
+/* Loads the plug-in at @p path and checks its API version. On error returns a
+ * status with one line in @p error; on success release @p handle with
+ * rv__cli_plugin_unload() once the algorithm is no longer used. */
+int rv__cli_plugin_load(const char *path, const rv_algorithm **algorithm, void **handle, char *error,
+                        size_t error_capacity);
+void rv__cli_plugin_unload(void **handle);
+
 /* ---- args.c: the `run` command line -------------------------------------------- */
 
 /* Everything `rivulet run` was asked to do. Strings point into argv. */
@@ -76,6 +88,7 @@ typedef struct rv__cli_run_args {
     /* The algorithm's options given on the command line, already type-checked. The
      * dataset's values fill only what is not set here, so the command line wins. */
     rv_params *params;
+    void *plugin; /* the plug-in ALGO came from, or NULL for a built-in */
 } rv__cli_run_args;
 
 /* Parses argv[first..argc-1] (the arguments after `run`). Returns RV_OK, or RV_EINVAL

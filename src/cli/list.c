@@ -45,6 +45,8 @@ void rv__cli_list_print_algorithm(FILE *out, const rv_algorithm *algorithm)
                 algorithm->needs_nonnegative_weights ? " (non-negative)" : "",
                 algorithm->weight_property_key != NULL ? "; dataset key " : "",
                 algorithm->weight_property_key != NULL ? algorithm->weight_property_key : "");
+    if (algorithm->undirected_view)
+        fprintf(out, "  reads the graph undirected (in- and out-neighbours; --directed makes no difference)\n");
     if (algorithm->n_params == 0) {
         fprintf(out, "  (no options)\n");
         return;

@@ -190,6 +190,7 @@ for np in 1 3; do
     check_failure "binary bytes (NUL included) at line $LINE_LATE of a valid file np=$np" nonzero "$spliced" "$LINE_LATE" "$np" \
         pagerank "$spliced"
     check_failure "sssp source that is not a vertex np=$np" nonzero "" "" "$np" sssp "$good" --source 999999
+    check_failure "bfs source that is not a vertex np=$np" nonzero "" "" "$np" bfs "$good" --source 999999
 done
 
 # Usage errors: exit status 2, one line.
@@ -199,6 +200,9 @@ for np in 1 3; do
     check_failure "missing option value (--source at the end) np=$np" 2 "" "" "$np" sssp "$good" --source
     check_failure "bad option value (--iterations abc) np=$np" 2 "" "" "$np" pagerank "$good" --iterations abc
     check_failure "bad option value (--source -1) np=$np" 2 "" "" "$np" sssp "$good" --source -1
+    check_failure "bfs without --source np=$np" 2 "" "" "$np" bfs "$good"
+    check_failure "negative --tolerance np=$np" 2 "" "" "$np" pagerank "$good" --tolerance -1e-6
+    check_failure "negative cdlp --iterations np=$np" 2 "" "" "$np" cdlp "$good" --iterations -1
     check_failure "missing input argument np=$np" 2 "" "" "$np" pagerank
 done
 

@@ -1,13 +1,15 @@
 #!/bin/bash
-# graphalytics.sh — PageRank and SSSP on every LDBC Graphalytics example/test graph with an expected output, at every process count (TAP).
+# graphalytics.sh — PageRank, SSSP, BFS, WCC and CDLP on every LDBC Graphalytics example/test graph with an expected output, at every process count (TAP).
 #
 # Each graph is run as a Graphalytics dataset (`rivulet run ALGO DIR/NAME`), so the
 # parameters (iterations, damping, source, weight column, directedness) come from
 # NAME.properties. Checks per graph and algorithm:
-#   * at each np in RV_NPS: the output passes the Graphalytics epsilon rule against
-#     LDBC's expected file (every vertex exactly once, ids ascending);
-#   * for np > 1: the output equals the np=1 output byte for byte (SSSP) or within
-#     1e-12 relative (PageRank, whose sums may be added in another order).
+#   * at each np in RV_NPS: the output passes the Graphalytics rule of the
+#     algorithm against LDBC's expected file (epsilon for PR and SSSP, exact for
+#     BFS and CDLP, equivalence for WCC; every vertex exactly once, ids ascending);
+#   * for np > 1: the output equals the np=1 output byte for byte (every algorithm
+#     but PageRank) or within 1e-12 relative (PageRank, whose sums may be added in
+#     another order).
 # Environment: see lib.sh.
 
 # shellcheck source=tests/integration/lib.sh
@@ -16,8 +18,9 @@
 rv_require_rivulet
 rv_require_validate
 
-# ALGO SUFFIX: the CLI name and the Graphalytics output suffix of each algorithm.
-algorithms="pagerank:PR sssp:SSSP"
+# ALGO:SUFFIX:RULE: the CLI name, the Graphalytics output suffix and validation rule
+# of each algorithm.
+algorithms="pagerank:PR:epsilon sssp:SSSP:epsilon bfs:BFS:exact wcc:WCC:equivalence cdlp:CDLP:exact"
 
 n_graphs=0
 for dir in "$RV_GRAPHALYTICS/example" "$RV_GRAPHALYTICS/test"; do
@@ -25,8 +28,7 @@ for dir in "$RV_GRAPHALYTICS/example" "$RV_GRAPHALYTICS/test"; do
     for properties in "$dir"/*.properties; do
         name=$(basename "$properties" .properties)
         for pair in $algorithms; do
-            algo=${pair%%:*}
-            suffix=${pair#*:}
+            IFS=: read -r algo suffix rule <<< "$pair"
             expected="$dir/$name-$suffix"
             [ -f "$expected" ] || continue
             n_graphs=$((n_graphs + 1))
@@ -35,15 +37,15 @@ for dir in "$RV_GRAPHALYTICS/example" "$RV_GRAPHALYTICS/test"; do
                 out="$RV_TMP/$name-$suffix.np$np"
                 desc="$algo $name np=$np matches LDBC expected output"
                 if rv_run_check "$desc" "$np" "$out" "$algo" "$dir/$name"; then
-                    rv_validate_check "$desc" --sorted epsilon "$expected" "$out"
+                    rv_validate_check "$desc" --sorted "$rule" "$expected" "$out"
                 else
                     continue
                 fi
                 if [ -z "$first" ]; then
                     first=$out
                     first_np=$np
-                elif [ "$algo" = sssp ]; then
-                    rv_identical_check "sssp $name np=$np output identical to np=$first_np" "$first" "$out"
+                elif [ "$algo" != pagerank ]; then
+                    rv_identical_check "$algo $name np=$np output identical to np=$first_np" "$first" "$out"
                 else
                     rv_validate_check "pagerank $name np=$np within 1e-12 of np=$first_np" \
                         --sorted --epsilon 1e-12 epsilon "$first" "$out"
@@ -52,7 +54,7 @@ for dir in "$RV_GRAPHALYTICS/example" "$RV_GRAPHALYTICS/test"; do
         done
     done
 done
-[ "$n_graphs" -gt 0 ] || rv_bail "no expected PR or SSSP outputs found under $RV_GRAPHALYTICS"
+[ "$n_graphs" -gt 0 ] || rv_bail "no expected outputs found under $RV_GRAPHALYTICS"
 
 # Without --output the result goes to standard output (from rank 0 only): it must
 # equal what --output wrote.

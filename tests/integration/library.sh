@@ -1,9 +1,12 @@
 #!/bin/bash
 # library.sh — the library as a user meets it: only rv_ symbols exported, and a program built with plain cc through pkg-config (TAP).
 #
-# The example is compiled with the system C compiler, not mpicc, against
+# The examples are compiled with the system C compiler, not mpicc, against
 # rivulet-uninstalled.pc: that proves rivulet.h needs no MPI headers and that
 # `cc prog.c $(pkg-config --cflags --libs rivulet)` is all a user needs.
+# examples/kcore.c and examples/triangles.c are built both ways a user builds them,
+# as a program and with `cc -shared -fPIC` as a plug-in, and both must print
+# python3-igraph's answer (tests/tools/examples_oracle.py).
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -47,5 +50,41 @@ else
     rv_not_ok "examples/max_value.c builds with plain $cc and pkg-config"
     rv_diag_file "$RV_TMP/cc.err"
 fi
+
+# kcore and triangles, from one source each: a program, and a plug-in for rivulet run.
+PYTHON=/usr/bin/python3
+ORACLE="$RV_TOP_SRCDIR/tests/tools/examples_oracle.py"
+graph=$RV_GRAPHALYTICS/example/example-directed
+for spec in kcore:coreness triangles:triangles; do
+    example=${spec%%:*}
+    expected="$RV_TMP/$example.expected"
+    "$PYTHON" "$ORACLE" "${spec#*:}" "$graph.e" "$graph.v" > "$expected" || rv_bail "the igraph oracle failed"
+    # shellcheck disable=SC2046,SC2086 # word lists on purpose, as above
+    for form in program plugin; do
+        case $form in
+        program) output=$RV_TMP/$example flags= ;;
+        plugin) output=$RV_TMP/$example.so flags="-shared -fPIC" ;;
+        esac
+        desc="examples/$example.c builds as a ${form/plugin/plug-in} with plain $cc and pkg-config"
+        if $cc -std=c11 -Wall -Wextra -Werror $flags $sanitize "$RV_TOP_SRCDIR/examples/$example.c" \
+            $(pkg-config --cflags --libs rivulet-uninstalled) -o "$output" 2> "$RV_TMP/cc.err"; then
+            rv_ok "$desc"
+        else
+            rv_not_ok "$desc"
+            rv_diag_file "$RV_TMP/cc.err"
+            continue
+        fi
+        out="$RV_TMP/$example.$form.out"
+        desc="the $cc-built $example ${form/plugin/plug-in} prints igraph's answer at np=2"
+        if [ $form = plugin ]; then
+            rv_run_check "$desc" 2 "$out" "$output" "$graph" && rv_identical_check "$desc" "$expected" "$out"
+        elif rv_mpirun 2 "$output" "$graph.e" --vertices "$graph.v" > "$out" 2> "$out.err"; then
+            rv_identical_check "$desc" "$expected" "$out"
+        else
+            rv_not_ok "$desc" "$output exited with status $?"
+            rv_diag_file "$out.err"
+        fi
+    done
+done
 
 rv_done

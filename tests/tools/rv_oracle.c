@@ -1,4 +1,4 @@
-/* rv_oracle.c — rv-oracle: random test graphs and independent expected outputs (SSSP, PageRank) computed with igraph.
+/* rv_oracle.c — rv-oracle: random test graphs and independent expected outputs (SSSP, PageRank, BFS, WCC) by igraph.
  *
  * Not part of rivulet: this program shares no code with the engine, so that a bug
  * in rivulet's loader or algorithms cannot hide in its own answer key.
@@ -24,17 +24,33 @@
  *       Shortest-path distances from ID (igraph_distances_dijkstra; out-edges on a
  *       directed graph). A line without a weight weighs 1. Unreachable: infinity.
  *
+ *   rv-oracle bfs --source ID [--undirected] [--output FILE] EDGES VERTICES
+ *       Hop depths from ID (igraph_distances, unweighted; out-edges on a directed
+ *       graph), as integers; 9223372036854775807 where unreachable.
+ *
+ *   rv-oracle wcc [--undirected] [--output FILE] EDGES VERTICES
+ *       Weakly connected components (igraph_connected_components, IGRAPH_WEAK),
+ *       each vertex labelled with the smallest id of its component.
+ *
  *   rv-oracle pagerank --iterations K --damping D [--undirected] [--output FILE]
- *                      EDGES VERTICES
+ *                      [--tolerance EPS] EDGES VERTICES
  *       Exactly K Graphalytics PageRank iterations (start 1/n; the rank of sinks is
  *       spread over all vertices), on igraph's adjacency lists and degrees, summed
- *       in long double.
+ *       in long double. With --tolerance, stops after the first iteration whose L1
+ *       change (summed over all vertices) is below EPS, K being a cap, and prints
+ *       `iterations N` (how many ran) on standard output; --output is then required.
  *
  *   rv-oracle pagerank --check-converged --damping D [--undirected] EDGES VERTICES
  *       Runs the same iteration until the L1 change is below 1e-15 (at most 10000
  *       iterations) and compares it with igraph_pagerank (PRPACK): exit 1 when any
  *       vertex differs by more than 1e-9 relative. This checks our iteration
  *       against an independent solver.
+ *
+ *   rv-oracle pagerank --compare-prpack FILE --max-l1 B --damping D [--undirected]
+ *                      EDGES VERTICES
+ *       Reads ranks from FILE (`id value` lines, every vertex exactly once) and
+ *       compares them with igraph_pagerank (PRPACK): exit 1 when their L1 distance
+ *       exceeds B. This checks a run that stopped at a tolerance.
  *
  * EDGES holds `src dst [weight]` lines (blank lines and lines starting with '#' or
  * '%' skipped); VERTICES holds one id per line (further columns ignored), or is
@@ -43,7 +59,7 @@
  * Input must be a simple graph. Output: one `id value` line per vertex, ascending
  * id, values in shortest round-trip form, `infinity` for +inf.
  *
- * Exit status: 0 success, 1 check failed (--check-converged), 2 usage, input or
+ * Exit status: 0 success, 1 check failed (--check-converged, --compare-prpack), 2 usage, input or
  * igraph error.
  */
 #include <errno.h>
@@ -473,6 +489,27 @@ static int write_values(const char *path, const uint64_t *ids, const double *val
     return EXIT_OK;
 }
 
+static int write_int64s(const char *path, const uint64_t *ids, const int64_t *values, size_t n)
+{
+    FILE *out = path == NULL || strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (out == NULL) {
+        fprintf(stderr, "rv-oracle: %s: %s\n", path, strerror(errno));
+        return EXIT_ERROR;
+    }
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%" PRIu64 " %" PRId64 "\n", ids[k], values[k]);
+    bool failed = ferror(out) != 0;
+    if (out != stdout)
+        failed |= fclose(out) != 0;
+    else
+        failed |= fflush(out) != 0;
+    if (failed) {
+        fprintf(stderr, "rv-oracle: %s: write error\n", path ? path : "stdout");
+        return EXIT_ERROR;
+    }
+    return EXIT_OK;
+}
+
 /* ---- Subcommand options ---------------------------------------------------------- */
 
 typedef struct options {
@@ -485,9 +522,9 @@ typedef struct options {
     uint64_t source;
     bool source_set;
     long long iterations;
-    double damping;
-    bool damping_set, check_converged;
-    const char *output;
+    double damping, tolerance, max_l1;
+    bool damping_set, check_converged, tolerance_set, max_l1_set;
+    const char *output, *compare_prpack;
     /* common */
     bool undirected;
     const char *positional[2];
@@ -501,8 +538,12 @@ static void usage(FILE *out)
             "  rv-oracle gen --vertices N --edges M --seed S [--model gnm|powerlaw|ba] [--undirected]\n"
             "                [--sparse-ids] [--isolated K] [--weights] --edges-out FILE --vertices-out FILE\n"
             "  rv-oracle sssp --source ID [--undirected] [--output FILE] EDGES VERTICES|-\n"
-            "  rv-oracle pagerank --iterations K --damping D [--undirected] [--output FILE] EDGES VERTICES|-\n"
-            "  rv-oracle pagerank --check-converged --damping D [--undirected] EDGES VERTICES|-\n");
+            "  rv-oracle bfs --source ID [--undirected] [--output FILE] EDGES VERTICES|-\n"
+            "  rv-oracle wcc [--undirected] [--output FILE] EDGES VERTICES|-\n"
+            "  rv-oracle pagerank --iterations K --damping D [--undirected] [--output FILE] [--tolerance EPS]\n"
+            "                     EDGES VERTICES|-\n"
+            "  rv-oracle pagerank --check-converged --damping D [--undirected] EDGES VERTICES|-\n"
+            "  rv-oracle pagerank --compare-prpack FILE --max-l1 B --damping D [--undirected] EDGES VERTICES|-\n");
 }
 
 /* Parses argv[2..]; returns EXIT_OK or EXIT_ERROR (after a message). */
@@ -558,6 +599,14 @@ static int parse_options(int argc, char **argv, options *o)
         } else if (strcmp(a, "--damping") == 0) {
             ok = parse_double_text(v, &o->damping) && o->damping >= 0 && o->damping <= 1;
             o->damping_set = true;
+        } else if (strcmp(a, "--tolerance") == 0) {
+            ok = parse_double_text(v, &o->tolerance) && o->tolerance > 0;
+            o->tolerance_set = true;
+        } else if (strcmp(a, "--max-l1") == 0) {
+            ok = parse_double_text(v, &o->max_l1) && o->max_l1 >= 0;
+            o->max_l1_set = true;
+        } else if (strcmp(a, "--compare-prpack") == 0) {
+            o->compare_prpack = v;
         } else if (strcmp(a, "--output") == 0) {
             o->output = v;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -862,6 +911,93 @@ done:
     return status;
 }
 
+/* ---- bfs ------------------------------------------------------------------------- */
+
+static int command_bfs(const options *o)
+{
+    int status = EXIT_ERROR;
+    loaded_graph g;
+    igraph_matrix_t distances;
+    bool distances_made = false;
+    int64_t *depths = NULL;
+    if (!o->source_set || o->n_positional != 2) {
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+    if (load_graph(o->positional[0], o->positional[1], o->undirected, &g) != EXIT_OK)
+        return EXIT_ERROR;
+    int64_t source = find_id(g.ids, g.n, o->source);
+    if (source < 0) {
+        fprintf(stderr, "rv-oracle: source %" PRIu64 " is not a vertex of the graph\n", o->source);
+        goto done;
+    }
+    IG(igraph_matrix_init(&distances, 0, 0));
+    distances_made = true;
+    /* Unweighted distances are hop counts, exact in a double at any size we test. */
+    IG(igraph_distances(&g.graph, &distances, igraph_vss_1((igraph_integer_t)source), igraph_vss_all(), IGRAPH_OUT));
+    depths = malloc((g.n + 1) * sizeof *depths);
+    if (depths == NULL) {
+        fprintf(stderr, "rv-oracle: out of memory\n");
+        goto done;
+    }
+    for (size_t k = 0; k < g.n; k++) {
+        double d = MATRIX(distances, 0, (igraph_integer_t)k); /* IGRAPH_INFINITY when unreachable */
+        depths[k] = isinf(d) ? INT64_MAX : (int64_t)d;
+    }
+    status = write_int64s(o->output, g.ids, depths, g.n);
+done:
+    free(depths);
+    if (distances_made)
+        igraph_matrix_destroy(&distances);
+    loaded_graph_destroy(&g);
+    return status;
+}
+
+/* ---- wcc ------------------------------------------------------------------------- */
+
+static int command_wcc(const options *o)
+{
+    int status = EXIT_ERROR;
+    loaded_graph g;
+    igraph_vector_int_t membership;
+    bool membership_made = false;
+    int64_t *labels = NULL, *component_label = NULL;
+    if (o->n_positional != 2) {
+        usage(stderr);
+        return EXIT_ERROR;
+    }
+    if (load_graph(o->positional[0], o->positional[1], o->undirected, &g) != EXIT_OK)
+        return EXIT_ERROR;
+    IG(igraph_vector_int_init(&membership, 0));
+    membership_made = true;
+    igraph_integer_t n_components = 0;
+    IG(igraph_connected_components(&g.graph, &membership, NULL, &n_components, IGRAPH_WEAK));
+    labels = malloc((g.n + 1) * sizeof *labels);
+    component_label = malloc(((size_t)n_components + 1) * sizeof *component_label);
+    if (labels == NULL || component_label == NULL) {
+        fprintf(stderr, "rv-oracle: out of memory\n");
+        goto done;
+    }
+    /* igraph's vertex k is the k-th smallest id, so the first vertex met of each
+     * component has its smallest id. */
+    for (igraph_integer_t c = 0; c < n_components; c++)
+        component_label[c] = -1;
+    for (size_t k = 0; k < g.n; k++) {
+        igraph_integer_t c = VECTOR(membership)[k];
+        if (component_label[c] < 0)
+            component_label[c] = (int64_t)g.ids[k];
+        labels[k] = component_label[c];
+    }
+    status = write_int64s(o->output, g.ids, labels, g.n);
+done:
+    free(labels);
+    free(component_label);
+    if (membership_made)
+        igraph_vector_int_destroy(&membership);
+    loaded_graph_destroy(&g);
+    return status;
+}
+
 /* ---- pagerank ------------------------------------------------------------------- */
 
 /* What the PageRank iteration works on, taken from igraph once. */
@@ -893,6 +1029,65 @@ static void pr_step(const pr_input *in, double damping, const double *old, doubl
     }
 }
 
+/* The L1 distance of two rank vectors, summed in long double. */
+static double l1_distance(const double *a, const double *b, size_t n)
+{
+    long double l1 = 0;
+    for (size_t v = 0; v < n; v++)
+        l1 += fabs(a[v] - b[v]);
+    return (double)l1;
+}
+
+/* Reads `id value` lines from @p path into values[k] for the vertex with id
+ * g->ids[k]; every vertex of @p g must appear exactly once. */
+static int read_ranks(const char *path, const loaded_graph *g, double *values)
+{
+    int status = EXIT_ERROR;
+    char *line = NULL;
+    size_t capacity = 0;
+    uint64_t line_no = 0;
+    size_t n_read = 0;
+    bool *seen = calloc(g->n + 1, sizeof *seen);
+    FILE *f = fopen(path, "r");
+    if (seen == NULL || f == NULL) {
+        fprintf(stderr, "rv-oracle: %s: %s\n", path, seen == NULL ? "out of memory" : strerror(errno));
+        goto done;
+    }
+    while (read_line(f, &line, &capacity)) {
+        line_no++;
+        if (skip_line(line))
+            continue;
+        char *fields[2];
+        uint64_t id;
+        double x;
+        if (split_fields(line, fields, 2) != 2 || !parse_id_text(fields[0], &id) ||
+            !parse_double_text(fields[1], &x)) {
+            fprintf(stderr, "rv-oracle: %s:%" PRIu64 ": expected 'id rank'\n", path, line_no);
+            goto done;
+        }
+        int64_t k = find_id(g->ids, g->n, id);
+        if (k < 0 || seen[k]) {
+            fprintf(stderr, "rv-oracle: %s:%" PRIu64 ": vertex %" PRIu64 " %s\n", path, line_no, id,
+                    k < 0 ? "is not in the graph" : "appears twice");
+            goto done;
+        }
+        seen[k] = true;
+        values[k] = x;
+        n_read++;
+    }
+    if (n_read != g->n) {
+        fprintf(stderr, "rv-oracle: %s: %zu of the graph's %zu vertices are missing\n", path, g->n - n_read, g->n);
+        goto done;
+    }
+    status = EXIT_OK;
+done:
+    if (f != NULL)
+        fclose(f);
+    free(seen);
+    free(line);
+    return status;
+}
+
 static int command_pagerank(const options *o)
 {
     int status = EXIT_ERROR;
@@ -903,7 +1098,9 @@ static int command_pagerank(const options *o)
     igraph_vector_t prpack;
     double *rank = NULL, *next = NULL;
     memset(&in, 0, sizeof in);
-    if (!o->damping_set || o->n_positional != 2 || (!o->check_converged && o->iterations < 0)) {
+    bool iterate = !o->check_converged && o->compare_prpack == NULL;
+    if (!o->damping_set || o->n_positional != 2 || (iterate && o->iterations < 0) ||
+        (o->compare_prpack != NULL && !o->max_l1_set) || (o->tolerance_set && (!iterate || o->output == NULL))) {
         usage(stderr);
         return EXIT_ERROR;
     }
@@ -931,36 +1128,54 @@ static int command_pagerank(const options *o)
         rank[v] = 1.0 / (double)g.n;
     }
 
-    if (!o->check_converged) {
-        for (long long k = 0; k < o->iterations; k++) {
+    if (iterate) {
+        long long done_iterations = 0;
+        double change = INFINITY;
+        while (done_iterations < o->iterations && !(o->tolerance_set && change < o->tolerance)) {
             pr_step(&in, o->damping, rank, next);
+            change = l1_distance(next, rank, g.n);
             double *t = rank;
             rank = next;
             next = t;
+            done_iterations++;
         }
         status = write_values(o->output, g.ids, rank, g.n);
+        if (status == EXIT_OK && o->tolerance_set)
+            printf("iterations %lld\n", done_iterations);
         goto done;
     }
 
-    /* --check-converged: iterate to a fixed point, then ask PRPACK. */
-    long long iterations = 0;
-    double change = INFINITY;
-    while (change >= 1e-15 && iterations < 10000) {
-        pr_step(&in, o->damping, rank, next);
-        long double l1 = 0;
-        for (size_t v = 0; v < g.n; v++)
-            l1 += fabs(next[v] - rank[v]);
-        change = (double)l1;
-        double *t = rank;
-        rank = next;
-        next = t;
-        iterations++;
-    }
     IG(igraph_vector_init(&prpack, 0));
     prpack_made = true;
     igraph_real_t eigenvalue = 0;
     IG(igraph_pagerank(&g.graph, IGRAPH_PAGERANK_ALGO_PRPACK, &prpack, &eigenvalue, igraph_vss_all(), true,
                        o->damping, NULL, NULL));
+
+    if (o->compare_prpack != NULL) {
+        /* rank[] holds the file's ranks, next[] PRPACK's. */
+        if (read_ranks(o->compare_prpack, &g, rank) != EXIT_OK)
+            goto done;
+        for (size_t v = 0; v < g.n; v++)
+            next[v] = VECTOR(prpack)[v];
+        double distance = l1_distance(rank, next, g.n);
+        bool pass = distance <= o->max_l1;
+        printf("%s %s vs igraph PRPACK: L1 distance %.3g over %zu vertices (at most %.3g allowed)\n",
+               pass ? "PASS" : "FAIL", o->compare_prpack, distance, g.n, o->max_l1);
+        status = pass ? EXIT_OK : EXIT_CHECK_FAILED;
+        goto done;
+    }
+
+    /* --check-converged: iterate to a fixed point, then compare with PRPACK. */
+    long long iterations = 0;
+    double change = INFINITY;
+    while (change >= 1e-15 && iterations < 10000) {
+        pr_step(&in, o->damping, rank, next);
+        change = l1_distance(next, rank, g.n);
+        double *t = rank;
+        rank = next;
+        next = t;
+        iterations++;
+    }
     double worst = 0;
     size_t worst_vertex = 0, n_bad = 0;
     long double total = 0;
@@ -1012,6 +1227,10 @@ int main(int argc, char **argv)
         return command_gen(&o);
     if (strcmp(argv[1], "sssp") == 0)
         return command_sssp(&o);
+    if (strcmp(argv[1], "bfs") == 0)
+        return command_bfs(&o);
+    if (strcmp(argv[1], "wcc") == 0)
+        return command_wcc(&o);
     if (strcmp(argv[1], "pagerank") == 0)
         return command_pagerank(&o);
     fprintf(stderr, "rv-oracle: unknown command '%s'\n", argv[1]);

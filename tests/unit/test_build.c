@@ -197,6 +197,41 @@ static void test_build_undirected_doubles_edges(void)
     rv_graph_free(&g);
 }
 
+/* The undirected view of a directed graph with reverse marks: each line u v gives u
+ * a forward edge to v and v a reverse edge to u; a reciprocal pair gives both. */
+static void test_build_marks_reverse_edges(void)
+{
+    char edges[256];
+    snprintf(edges, sizeof edges, "%s", write_file("r.e", "1 2\n2 1\n2 3\n9223372036854775807 3\n"));
+    rv_load_options o = {.edge_file = edges, .undirected = true, .mark_reverse_edges = true, .weight_column = -1};
+    rv_graph *g = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_graph_load(session, &o, &g), RV_OK);
+    CU_ASSERT_EQUAL(rv_graph_n_edges(g), 8);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g->reverse);
+    struct { uint64_t from, to; int forward, reverse; } expect[] = {
+        {1, 2, 1, 1}, {2, 1, 1, 1}, {2, 3, 1, 0}, {3, 2, 0, 1}, {3, RV_ID_MAX, 0, 1}, {RV_ID_MAX, 3, 1, 0},
+    };
+    for (size_t k = 0; k < sizeof expect / sizeof *expect; k++) {
+        uint32_t v = rv__graph_local_index(g, expect[k].from);
+        CU_ASSERT_FATAL(v != UINT32_MAX);
+        int forward = 0, reverse = 0;
+        for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++) {
+            uint32_t slot = g->targets[e];
+            uint64_t to = slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local];
+            if (to == expect[k].to)
+                g->reverse[e] ? reverse++ : forward++;
+        }
+        CU_ASSERT_EQUAL(forward, expect[k].forward);
+        CU_ASSERT_EQUAL(reverse, expect[k].reverse);
+    }
+    rv_graph_free(&g);
+    /* Without the option no marks are kept. */
+    o.mark_reverse_edges = false;
+    CU_ASSERT_EQUAL_FATAL(rv_graph_load(session, &o, &g), RV_OK);
+    CU_ASSERT_PTR_NULL(g->reverse);
+    rv_graph_free(&g);
+}
+
 static void test_build_reports_first_bad_line(void)
 {
     char edges[256];
@@ -305,6 +340,7 @@ int main(int argc, char **argv)
     CU_add_test(suite, "id map interns in first-seen order", test_idmap_intern_numbers_first_seen);
     CU_add_test(suite, "hash owner range and balance", test_hash_owner_range_and_balance);
     CU_add_test(suite, "directed build with isolated vertices", test_build_directed_with_isolated_vertices);
+    CU_add_test(suite, "reverse edges marked", test_build_marks_reverse_edges);
     CU_add_test(suite, "undirected build doubles edges", test_build_undirected_doubles_edges);
     CU_add_test(suite, "first bad line reported", test_build_reports_first_bad_line);
     CU_add_test(suite, "mixed weight columns refused", test_build_refuses_mixed_weight_columns);

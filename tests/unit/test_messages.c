@@ -128,6 +128,125 @@ static void test_builtin_combiner_folds_to_one_message(void)
     CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
 }
 
+/* ---- Variable-size messages ------------------------------------------------ */
+
+/* Superstep 0: vertex v sends along its edges a message of v words, each v, and to
+ * vertex 4 by id a message of (v % 3) words (so vertex 3 sends an empty one).
+ * Superstep 1: each receiver checks every message is whole and records the sum of
+ * the senders (read from the payloads) and the number of messages. */
+static void variable_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    (void)user;
+    inbox_value *v = value;
+    if (rv_superstep(ctx) == 0) {
+        int64_t id = (int64_t)rv_vertex_id(ctx);
+        int64_t words[8];
+        for (int k = 0; k < 8; k++)
+            words[k] = id;
+        rv_send_all_bytes(ctx, words, (size_t)id * 8);
+        rv_send_bytes(ctx, 4, words, (size_t)(id % 3) * 8);
+    } else {
+        const rv_message *list = messages;
+        for (size_t i = 0; i < n; i++) {
+            CU_ASSERT_EQUAL((uintptr_t)list[i].data % 8, 0);
+            CU_ASSERT_EQUAL(list[i].size % 8, 0);
+            const int64_t *w = list[i].data;
+            size_t n_words = list[i].size / 8;
+            for (size_t k = 0; k < n_words; k++)
+                CU_ASSERT_EQUAL(w[k], w[0]);
+            /* An edge message has v words; a by-id message to 4 has v % 3. */
+            v->sum += n_words ? (rv_vertex_id(ctx) == 4 ? w[0] * 1000 : w[0]) : 0;
+            CU_ASSERT(rv_vertex_id(ctx) == 4 || (int64_t)n_words == w[0]);
+        }
+        v->count += (int64_t)n;
+    }
+    rv_vote_to_halt(ctx);
+}
+
+static void fixed_send_from_variable(rv_context *ctx, void *value, const void *m, size_t n, void *user)
+{
+    (void)m;
+    (void)n;
+    (void)user;
+    rv_send_all(ctx, value);
+    rv_vote_to_halt(ctx);
+}
+
+static void test_variable_size_messages(void)
+{
+    rv_program p = inbox_program(false);
+    p.message_size = RV_MESSAGE_VARIABLE;
+    p.compute = variable_compute;
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    rv_run_stats stats;
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+    CU_ASSERT_EQUAL(stats.messages_sent, 4 + 4);
+    /* In-neighbours: 1<-3, 2<-1, 3<-1,2. Vertex 4 hears from all four; the
+     * messages of 1, 2 and 4 carry their ids (x1000), vertex 3's is empty. */
+    expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 2}, {4, 1000 * (1 + 2 + 4), 4}, {0, 0, 0}};
+    rv_job_foreach_local(job, check_value, e);
+    rv_job_free(&job);
+
+    /* A fixed-size send from a variable-size program is a programming error. */
+    p.compute = fixed_send_from_variable;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(rv_session_last_error(session), "rv_send_*_bytes"));
+    rv_job_free(&job);
+
+    /* Combiners need a fixed size. */
+    p.combine = sum_combine;
+    CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
+    p.combine = NULL;
+    p.combiner = RV_COMBINE_SUM_INT64;
+    CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
+}
+
+/* A fixed-size program may use the byte sends with its own size, not another. */
+static void bytes_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    (void)user;
+    inbox_value *v = value;
+    int64_t id = (int64_t)rv_vertex_id(ctx);
+    if (rv_superstep(ctx) == 0) {
+        rv_send_all_bytes(ctx, &id, sizeof id);
+        int64_t far = 1000 + id;
+        rv_send_bytes(ctx, 4, &far, sizeof far);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            v->sum += ((const int64_t *)messages)[i];
+        v->count += (int64_t)n;
+    }
+    rv_vote_to_halt(ctx);
+}
+
+static void wrong_size_compute(rv_context *ctx, void *value, const void *m, size_t n, void *user)
+{
+    (void)m;
+    (void)n;
+    (void)user;
+    rv_send_all_bytes(ctx, value, 3);
+    rv_vote_to_halt(ctx);
+}
+
+static void test_byte_sends_with_fixed_size(void)
+{
+    rv_program p = inbox_program(false);
+    p.compute = bytes_compute;
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_OK);
+    expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 2}, {4, 1001 + 1002 + 1003 + 1004, 4}, {0, 0, 0}};
+    rv_job_foreach_local(job, check_value, e);
+    rv_job_free(&job);
+    p.compute = wrong_size_compute;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(rv_session_last_error(session), "message_size"));
+    rv_job_free(&job);
+}
+
 /* ---- Broadcasts: push for few broadcasters, pull (with presence flags) for many ---- */
 
 static rv_graph *cycle; /* v -> v+1 mod 64 */
@@ -415,6 +534,8 @@ int main(int argc, char **argv)
     CU_add_test(suite, "list mode delivers every message", test_list_mode_delivers_every_message);
     CU_add_test(suite, "combiner folds to one message", test_combiner_folds_to_one_message);
     CU_add_test(suite, "built-in combiner folds to one message", test_builtin_combiner_folds_to_one_message);
+    CU_add_test(suite, "variable-size messages", test_variable_size_messages);
+    CU_add_test(suite, "byte sends with a fixed size", test_byte_sends_with_fixed_size);
     CU_add_test(suite, "per-edge program state", test_edge_values);
     CU_add_test(suite, "broadcasts pushed and pulled", test_broadcast_push_and_pull);
     CU_add_test(suite, "aggregators visible next superstep", test_aggregators_are_visible_next_superstep);

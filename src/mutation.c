@@ -1,0 +1,491 @@
+/* mutation.c — applying topology changes at the barrier: exchange the requests, rebuild the rank's graph, carry the job's state over by vertex id. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+#include "mutation.h"
+#include "sort.h"
+
+int rv__mutations_init(rv__mutations *m, int n_ranks)
+{
+    *m = (rv__mutations){0};
+    m->to_rank = calloc((size_t)n_ranks, sizeof *m->to_rank);
+    return m->to_rank ? RV_OK : RV_ENOMEM;
+}
+
+void rv__mutations_destroy(rv__mutations *m, int n_ranks)
+{
+    for (int r = 0; m->to_rank && r < n_ranks; r++)
+        rv__buffer_destroy(&m->to_rank[r]);
+    free(m->to_rank);
+    *m = (rv__mutations){0};
+}
+
+void rv__mutations_request(rv_job *job, rv__mutation_kind kind, uint64_t a, uint64_t b, double weight)
+{
+    rv__mutations *m = &job->mutations;
+    const rv_graph *g = job->graph;
+    if (a > RV_ID_MAX || ((kind == RV__ADD_EDGE || kind == RV__REMOVE_EDGE) && b > RV_ID_MAX)) {
+        rv__session_fail(job->session, RV_EINVAL, "program '%s' asked to change a vertex id above 2^63-1",
+                         job->program.name ? job->program.name : "?");
+        if (job->messages.status == RV_OK)
+            job->messages.status = RV_EINVAL;
+        return;
+    }
+    rv__buffer *to = &m->to_rank[rv__placement_owner_local(&g->placement, a)];
+    if (rv__buffer_reserve(to, to->size + sizeof(rv__mutation)) != RV_OK) {
+        m->status = RV_ENOMEM;
+        return;
+    }
+    rv__mutation request = {.kind = kind, .a = a, .b = b, .weight = weight};
+    memcpy(to->data + to->size, &request, sizeof request);
+    to->size += sizeof request;
+    m->n++;
+}
+
+/* ---- What this rank must do, sorted for lookups ---------------------------------- */
+
+typedef struct edge_key {
+    uint64_t src, dst;
+} edge_key;
+
+typedef struct plan {
+    uint64_t *removed_vertices; /* every rank's removals of existing vertices, sorted */
+    size_t n_removed_vertices;
+    edge_key *removed_edges; /* sorted */
+    size_t n_removed_edges;
+    uint64_t *added_vertices; /* ids owned here */
+    size_t n_added_vertices;
+    rv__mutation *added_edges; /* sources owned here, sorted for a result that no rank count changes */
+    size_t n_added_edges;
+} plan;
+
+static void plan_destroy(plan *p)
+{
+    free(p->removed_vertices);
+    free(p->removed_edges);
+    free(p->added_vertices);
+    free(p->added_edges);
+    *p = (plan){0};
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int compare_edge_key(const void *a, const void *b)
+{
+    const edge_key *x = a, *y = b;
+    if (x->src != y->src)
+        return (x->src > y->src) - (x->src < y->src);
+    return (x->dst > y->dst) - (x->dst < y->dst);
+}
+
+static int compare_added_edge(const void *a, const void *b)
+{
+    const rv__mutation *x = a, *y = b;
+    if (x->a != y->a)
+        return (x->a > y->a) - (x->a < y->a);
+    if (x->b != y->b)
+        return (x->b > y->b) - (x->b < y->b);
+    return (x->weight > y->weight) - (x->weight < y->weight);
+}
+
+static bool contains_u64(const uint64_t *sorted, size_t n, uint64_t x)
+{
+    return n && bsearch(&x, sorted, n, sizeof *sorted, compare_u64) != NULL;
+}
+
+static size_t unique_u64(uint64_t *a, size_t n)
+{
+    qsort(a, n, sizeof *a, compare_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || a[k - 1] != a[i])
+            a[k++] = a[i];
+    return k;
+}
+
+/* Sorts the requests this rank received into a plan; the removed vertices are
+ * those of this rank only until share_removals() has run. */
+static int make_plan(const rv_graph *g, const rv__mutation *requests, size_t n, plan *p)
+{
+    size_t counts[4] = {0};
+    for (size_t i = 0; i < n; i++)
+        counts[requests[i].kind & 3]++;
+    p->removed_edges = malloc((counts[RV__REMOVE_EDGE] + 1) * sizeof *p->removed_edges);
+    p->removed_vertices = malloc((counts[RV__REMOVE_VERTEX] + 1) * sizeof *p->removed_vertices);
+    p->added_vertices = malloc((counts[RV__ADD_VERTEX] + 1) * sizeof *p->added_vertices);
+    p->added_edges = malloc((counts[RV__ADD_EDGE] + 1) * sizeof *p->added_edges);
+    if (!p->removed_edges || !p->removed_vertices || !p->added_vertices || !p->added_edges)
+        return RV_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const rv__mutation *r = &requests[i];
+        switch (r->kind) {
+        case RV__REMOVE_EDGE: p->removed_edges[p->n_removed_edges++] = (edge_key){r->a, r->b}; break;
+        case RV__REMOVE_VERTEX:
+            /* Removing a vertex that does not exist changes nothing. */
+            if (rv__graph_local_index(g, r->a) != UINT32_MAX)
+                p->removed_vertices[p->n_removed_vertices++] = r->a;
+            break;
+        case RV__ADD_VERTEX: p->added_vertices[p->n_added_vertices++] = r->a; break;
+        default: p->added_edges[p->n_added_edges++] = *r; break;
+        }
+    }
+    qsort(p->removed_edges, p->n_removed_edges, sizeof *p->removed_edges, compare_edge_key);
+    p->n_removed_vertices = unique_u64(p->removed_vertices, p->n_removed_vertices);
+    p->n_added_vertices = unique_u64(p->added_vertices, p->n_added_vertices);
+    qsort(p->added_edges, p->n_added_edges, sizeof *p->added_edges, compare_added_edge);
+    return RV_OK;
+}
+
+/* Every rank must drop its edges into removed vertices, wherever those live: each
+ * rank sends its removals to all. Collective. */
+static int share_removals(rv_session *s, plan *p)
+{
+    const int P = s->size;
+    uint64_t *send_bytes = calloc((size_t)P, sizeof *send_bytes), *recv_bytes = calloc((size_t)P, sizeof *recv_bytes);
+    size_t mine = p->n_removed_vertices * 8;
+    rv__buffer send = {0}, recv = {0};
+    int status = send_bytes && recv_bytes && rv__buffer_reserve(&send, mine * (size_t)P + 8) == RV_OK ? RV_OK : RV_ENOMEM;
+    for (int r = 0; status == RV_OK && r < P; r++) {
+        memcpy(send.data + (size_t)r * mine, p->removed_vertices, mine);
+        send_bytes[r] = mine;
+    }
+    if (status != RV_OK && send_bytes)
+        memset(send_bytes, 0, (size_t)P * sizeof *send_bytes);
+    int exchanged = send_bytes && recv_bytes ? rv__comm_alltoallv(s, send.data, send_bytes, &recv, recv_bytes) : RV_ENOMEM;
+    status = status != RV_OK ? status : exchanged;
+    if (status == RV_OK) {
+        uint64_t total = 0;
+        for (int r = 0; r < P; r++)
+            total += recv_bytes[r];
+        uint64_t *all = malloc(total + 8);
+        if (!all) {
+            status = RV_ENOMEM;
+        } else {
+            if (total)
+                memcpy(all, recv.data, total);
+            free(p->removed_vertices);
+            p->removed_vertices = all;
+            p->n_removed_vertices = unique_u64(all, total / 8);
+        }
+    }
+    free(send_bytes);
+    free(recv_bytes);
+    rv__buffer_destroy(&send);
+    rv__buffer_destroy(&recv);
+    return status;
+}
+
+/* ---- The new graph's input, in the order the build keeps ------------------------- */
+
+/* The edges of the rebuilt graph, in supply order: for each surviving vertex (in old
+ * local order) its surviving edges in CSR order, then the added edges. The build
+ * keeps this order within each source, which is how edge state finds its edge. */
+typedef struct supply {
+    uint64_t *vertex_ids; /* survivors and added vertices */
+    size_t n_vertices;
+    uint64_t *src, *dst; /* ids */
+    double *weight;      /* when the graph has weights */
+    uint8_t *reverse;    /* when the graph has reverse marks */
+    uint64_t *old_edge;  /* position in the old CSR, or UINT64_MAX for an added edge */
+    size_t n_edges;
+} supply;
+
+static void supply_destroy(supply *s)
+{
+    free(s->vertex_ids);
+    free(s->src);
+    free(s->dst);
+    free(s->weight);
+    free(s->reverse);
+    free(s->old_edge);
+    *s = (supply){0};
+}
+
+static rv_id slot_id(const rv_graph *g, uint32_t slot)
+{
+    return slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local];
+}
+
+static int make_supply(const rv_graph *g, const plan *p, supply *out)
+{
+    size_t max_edges = g->m_local + p->n_added_edges + 1;
+    out->vertex_ids = malloc(((size_t)g->n_local + p->n_added_vertices + 1) * sizeof *out->vertex_ids);
+    out->src = malloc(max_edges * sizeof *out->src);
+    out->dst = malloc(max_edges * sizeof *out->dst);
+    out->old_edge = malloc(max_edges * sizeof *out->old_edge);
+    if (g->weights)
+        out->weight = malloc(max_edges * sizeof *out->weight);
+    if (g->reverse)
+        out->reverse = malloc(max_edges);
+    if (!out->vertex_ids || !out->src || !out->dst || !out->old_edge || (g->weights && !out->weight) ||
+        (g->reverse && !out->reverse))
+        return RV_ENOMEM;
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        uint64_t id = g->gid[v];
+        if (contains_u64(p->removed_vertices, p->n_removed_vertices, id))
+            continue;
+        out->vertex_ids[out->n_vertices++] = id;
+        for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++) {
+            uint64_t target = slot_id(g, g->targets[e]);
+            edge_key key = {id, target};
+            if (contains_u64(p->removed_vertices, p->n_removed_vertices, target) ||
+                (p->n_removed_edges &&
+                 bsearch(&key, p->removed_edges, p->n_removed_edges, sizeof key, compare_edge_key)))
+                continue;
+            size_t k = out->n_edges++;
+            out->src[k] = id;
+            out->dst[k] = target;
+            out->old_edge[k] = e;
+            if (out->weight)
+                out->weight[k] = g->weights[e];
+            if (out->reverse)
+                out->reverse[k] = g->reverse[e];
+        }
+    }
+    for (size_t i = 0; i < p->n_added_vertices; i++)
+        out->vertex_ids[out->n_vertices++] = p->added_vertices[i];
+    for (size_t i = 0; i < p->n_added_edges; i++) {
+        size_t k = out->n_edges++;
+        out->src[k] = p->added_edges[i].a;
+        out->dst[k] = p->added_edges[i].b;
+        out->old_edge[k] = UINT64_MAX;
+        if (out->weight)
+            out->weight[k] = p->added_edges[i].weight;
+        if (out->reverse)
+            out->reverse[k] = 0;
+    }
+    return RV_OK;
+}
+
+/* Builds a new graph from the supply (interning its ids as the loader does).
+ * Collective: every rank calls it, with RV_OK or not in @p status. */
+static int build_graph(const rv_graph *old, const supply *sp, int status, rv_graph **out)
+{
+    rv_session *s = old->session;
+    rv__owned_input in = {.with_weights = old->weights != NULL, .with_reverse_marks = old->reverse != NULL};
+    rv_graph *g = calloc(1, sizeof *g);
+    size_t m = sp->n_edges;
+    if (status == RV_OK && (!g || rv__idmap_init(&in.ids, sp->n_vertices + 16) != RV_OK))
+        status = RV_ENOMEM;
+    if (status == RV_OK) {
+        in.src = malloc((m + 1) * sizeof *in.src);
+        in.dst = malloc((m + 1) * sizeof *in.dst);
+        in.weight = in.with_weights ? malloc((m + 1) * sizeof *in.weight) : NULL;
+        in.reverse = in.with_reverse_marks ? malloc(m + 1) : NULL;
+        if (!in.src || !in.dst || (in.with_weights && !in.weight) || (in.with_reverse_marks && !in.reverse))
+            status = RV_ENOMEM;
+    }
+    if (status == RV_OK)
+        status = rv__idmap_intern_many(&in.ids, sp->vertex_ids, sp->n_vertices, NULL);
+    if (status == RV_OK)
+        status = rv__idmap_intern_many(&in.ids, sp->src, m, in.src);
+    if (status == RV_OK)
+        status = rv__idmap_intern_many(&in.ids, sp->dst, m, in.dst);
+    if (status == RV_OK) {
+        if (in.weight)
+            memcpy(in.weight, sp->weight, m * sizeof *in.weight);
+        if (in.reverse)
+            memcpy(in.reverse, sp->reverse, m);
+        in.n_edges = in.capacity = m;
+    }
+    if (status != RV_OK)
+        rv__session_fail(s, status, "out of memory rebuilding the graph after topology changes");
+    status = rv__session_agree(s, status);
+    if (status == RV_OK) {
+        g->session = s;
+        g->placement = old->placement;
+        g->undirected = old->undirected;
+        g->load_stats = old->load_stats;
+        status = rv__graph_build(g, &in);
+    }
+    rv__idmap_destroy(&in.ids);
+    free(in.src);
+    free(in.dst);
+    free(in.weight);
+    free(in.reverse);
+    if (status != RV_OK) {
+        rv_graph_free(&g);
+        return status;
+    }
+    *out = g;
+    return RV_OK;
+}
+
+/* ---- Carrying the job over ------------------------------------------------------- */
+
+/* Values, halted flags and edge state of survivors move to their new places; new
+ * vertices and edges are initialised. @p old is the graph before, job->graph after. */
+static int carry_state(rv_job *job, const rv_graph *old, const plan *p, const supply *sp, uint32_t *new_index)
+{
+    const rv_graph *g = job->graph;
+    const rv_program *prog = &job->program;
+    const size_t vs = prog->value_size, es = prog->edge_value_size;
+    unsigned char *values = malloc((size_t)g->n_local * vs + 1);
+    uint64_t *halted = calloc((size_t)g->n_local / 64 + 1, 8);
+    unsigned char *edge_values = es ? calloc(g->m_local + 1, es) : NULL;
+    uint64_t *cursor = es ? malloc(((size_t)g->n_local + 1) * sizeof *cursor) : NULL;
+    if (!values || !halted || (es && (!edge_values || !cursor))) {
+        free(values);
+        free(halted);
+        free(edge_values);
+        free(cursor);
+        return RV_ENOMEM;
+    }
+    for (uint32_t v = 0; v < old->n_local; v++)
+        new_index[v] = contains_u64(p->removed_vertices, p->n_removed_vertices, old->gid[v])
+                           ? UINT32_MAX : rv__graph_local_index(g, old->gid[v]);
+    bool *is_new = calloc((size_t)g->n_local + 1, 1);
+    if (!is_new) {
+        free(values);
+        free(halted);
+        free(edge_values);
+        free(cursor);
+        return RV_ENOMEM;
+    }
+    memset(is_new, 1, g->n_local);
+    for (uint32_t v = 0; v < old->n_local; v++) {
+        uint32_t nv = new_index[v];
+        if (nv == UINT32_MAX)
+            continue;
+        is_new[nv] = 0;
+        memcpy(values + (size_t)nv * vs, job->values + (size_t)v * vs, vs);
+        if (job->halted[v >> 6] >> (v & 63) & 1)
+            halted[nv >> 6] |= UINT64_C(1) << (nv & 63);
+    }
+    unsigned char *old_edge_values = job->edge_values;
+    job->values = values;
+    job->edge_values = edge_values;
+    free(job->halted);
+    job->halted = halted;
+
+    /* The new vertices start like every vertex did, before their edges' state. */
+    rv_context ctx = {.job = job, .in_init = true};
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        if (!is_new[v])
+            continue;
+        ctx.vertex = v;
+        prog->init(&ctx, values + (size_t)v * vs, prog->user);
+    }
+    if (es) {
+        memcpy(cursor, g->offsets, (size_t)g->n_local * sizeof *cursor);
+        for (size_t k = 0; k < sp->n_edges; k++) {
+            uint32_t v = rv__graph_local_index(g, sp->src[k]);
+            uint64_t at = cursor[v]++;
+            if (sp->old_edge[k] != UINT64_MAX && !is_new[v]) {
+                memcpy(edge_values + at * es, old_edge_values + sp->old_edge[k] * es, es);
+            } else if (prog->init_edge) {
+                ctx.vertex = v;
+                prog->init_edge(&ctx, at - g->offsets[v], edge_values + at * es, prog->user);
+            }
+        }
+    }
+    free(old_edge_values);
+    free(cursor);
+    free(is_new);
+    return job->messages.status == RV_OK ? RV_OK : job->messages.status;
+}
+
+/* Exchanges the requests: each rank gets those for the vertices it owns. */
+static int exchange_requests(rv_job *job, rv__buffer *recv, uint64_t *n_received)
+{
+    rv_session *s = job->session;
+    const int P = s->size;
+    uint64_t *send_bytes = calloc((size_t)P, sizeof *send_bytes), *recv_bytes = calloc((size_t)P, sizeof *recv_bytes);
+    rv__buffer send = {0};
+    size_t total = 0;
+    int status = send_bytes && recv_bytes && job->mutations.status == RV_OK ? RV_OK : RV_ENOMEM;
+    for (int r = 0; r < P; r++)
+        total += job->mutations.to_rank[r].size;
+    if (status == RV_OK && rv__buffer_reserve(&send, total + 8) != RV_OK)
+        status = RV_ENOMEM;
+    size_t at = 0;
+    for (int r = 0; r < P && status == RV_OK; r++) {
+        if (job->mutations.to_rank[r].size)
+            memcpy(send.data + at, job->mutations.to_rank[r].data, job->mutations.to_rank[r].size);
+        send_bytes[r] = job->mutations.to_rank[r].size;
+        at += send_bytes[r];
+    }
+    for (int r = 0; r < P; r++)
+        job->mutations.to_rank[r].size = 0;
+    job->mutations.n = 0;
+    job->mutations.status = RV_OK;
+    if (status != RV_OK && send_bytes)
+        memset(send_bytes, 0, (size_t)P * sizeof *send_bytes);
+    int exchanged = send_bytes && recv_bytes ? rv__comm_alltoallv(s, send.data, send_bytes, recv, recv_bytes) : RV_ENOMEM;
+    status = status != RV_OK ? status : exchanged;
+    uint64_t bytes = 0;
+    for (int r = 0; status == RV_OK && r < P; r++)
+        bytes += recv_bytes[r];
+    *n_received = bytes / sizeof(rv__mutation);
+    free(send_bytes);
+    free(recv_bytes);
+    rv__buffer_destroy(&send);
+    return status;
+}
+
+int rv__mutations_apply(rv_job *job, uint64_t *n_unresolved)
+{
+    rv_session *s = job->session;
+    rv_graph *g = job->graph;
+    rv__buffer received = {0};
+    plan p = {0};
+    supply sp = {0};
+    rv_graph *built = NULL, *old = NULL;
+    uint32_t *new_index = NULL;
+    rv__messages moved = {0};
+    *n_unresolved = 0;
+
+    uint64_t n = 0;
+    int status = exchange_requests(job, &received, &n);
+    if (status == RV_OK)
+        status = make_plan(g, (const rv__mutation *)received.data, n, &p);
+    status = rv__session_agree(s, status != RV_OK ? rv__session_fail(s, status, "out of memory for topology changes")
+                                                  : RV_OK);
+    if (status == RV_OK)
+        status = share_removals(s, &p);
+    if (status == RV_OK && make_supply(g, &p, &sp) != RV_OK)
+        status = RV_ENOMEM;
+    status = build_graph(g, &sp, status, &built);
+    if (status != RV_OK)
+        goto done;
+
+    /* The job's graph object stays (the caller holds it); its contents become the new
+     * graph's, and the old contents live on in @c old until the state has moved. */
+    old = malloc(sizeof *old);
+    new_index = malloc(((size_t)g->n_local + 1) * sizeof *new_index);
+    if (old && new_index) {
+        *old = *g;
+        *g = *built;
+        free(built);
+        built = NULL;
+        job->messages.graph = old;
+        status = carry_state(job, old, &p, &sp, new_index);
+        if (status == RV_OK)
+            status = rv__messages_init(&moved, g, &job->program);
+        if (status == RV_OK)
+            status = rv__messages_move_inbox(&moved, &job->messages, new_index, n_unresolved);
+        rv__messages_destroy(&job->messages);
+        job->messages = moved;
+        moved = (rv__messages){0};
+    } else {
+        status = RV_ENOMEM;
+    }
+    if (status != RV_OK)
+        rv__session_fail(s, status, "out of memory carrying the job over to the changed graph");
+    status = rv__session_agree(s, status);
+done:
+    rv__buffer_destroy(&received);
+    plan_destroy(&p);
+    supply_destroy(&sp);
+    rv_graph_free(&built);
+    rv_graph_free(&old);
+    free(new_index);
+    rv__messages_destroy(&moved);
+    return status;
+}
