@@ -40,6 +40,8 @@ void rv__checkpointer_free(rv__checkpointer **handle)
     free(c->hosts);
     free(c->host_names);
     free(c->host_id);
+    free(c->graph_identity);
+    rv__buffer_destroy(&c->history);
     free(c);
     *handle = NULL;
 }
@@ -104,6 +106,8 @@ int rv_job_set_checkpoints(rv_job *job, const rv_checkpoint_options *o)
     rv__checkpointer *c = calloc(1, sizeof *c);
     if (!c)
         status = rv__session_fail(s, RV_ENOMEM, "out of memory");
+    else if (job->superstep != 0)
+        status = rv__session_fail(s, RV_EINVAL, "rv_job_set_checkpoints() must come before rv_job_run()");
     else if (!o || !o->dir || !*o->dir)
         status = rv__session_fail(s, RV_EINVAL, "checkpoints need a directory");
     else if (o->replicas < 0 || o->keep < 0)
@@ -124,7 +128,12 @@ int rv_job_set_checkpoints(rv_job *job, const rv_checkpoint_options *o)
         c->dir = strdup(o->dir);
         c->parameters = copy_or_empty(o->parameters);
         c->input = copy_or_empty(o->input);
-        if (!c->dir || !c->parameters || !c->input)
+        /* The graph as loaded: topology changes during the run will not change what
+         * the checkpoints say about their input. */
+        char graph[1024];
+        rv__checkpoint_describe_graph(job, graph, sizeof graph);
+        c->graph_identity = strdup(graph);
+        if (!c->dir || !c->parameters || !c->input || !c->graph_identity)
             status = rv__session_fail(s, RV_ENOMEM, "out of memory");
     }
     status = rv__session_agree(s, status);
@@ -403,9 +412,8 @@ static int build_manifest(rv_job *job, const rv__reduce_slot *reduced, const rv_
         status = rv__manifest_set(&m, "parameters", c->parameters);
     if (status == RV_OK)
         status = rv__manifest_set(&m, "input", c->input);
-    rv__checkpoint_describe_graph(job, line, sizeof line);
     if (status == RV_OK)
-        status = rv__manifest_set(&m, "graph", line);
+        status = rv__manifest_set(&m, "graph", c->graph_identity);
     rv__checkpoint_describe_layout(job, line, sizeof line);
     if (status == RV_OK)
         status = rv__manifest_set(&m, "layout", line);
@@ -416,10 +424,11 @@ static int build_manifest(rv_job *job, const rv__reduce_slot *reduced, const rv_
      * needs nothing more; a placement with a directory would add each vertex's owner. */
     if (status == RV_OK)
         status = rv__manifest_set(&m, "partition", job->graph->placement.kind == RV_PARTITION_HASH ? "hash" : "other");
-    /* Graph changes since the load would be listed here (and in each state's topology
-     * section); the engine makes none yet. */
+    /* When topology changes rebuilt the graph, every state's topology section holds
+     * its part of the graph as it is now. */
+    snprintf(line, sizeof line, "%" PRIu64, job->topology_changes);
     if (status == RV_OK)
-        status = rv__manifest_set(&m, "topology-changes", "0");
+        status = rv__manifest_set(&m, "topology-changes", line);
     if (status == RV_OK)
         status = rv__manifest_format(&m, text, length);
     free(aggregators);
@@ -571,7 +580,9 @@ static int write_checkpoint(rv_job *job, const rv__reduce_slot *reduced)
     rv__store_chunk *chunks = NULL;
     uint64_t n_chunks = 0, bytes_written = 0;
 
-    int status = rv__state_save(job, &blob);
+    int status = c->history_status;
+    if (status == RV_OK)
+        status = rv__state_save(job, s->rank == 0 ? &c->history : NULL, &blob);
     double t_saved = rv__now();
     if (status != RV_OK)
         rv__session_fail(s, status, "out of memory saving the state for a checkpoint");
@@ -647,9 +658,27 @@ static int write_checkpoint(rv_job *job, const rv__reduce_slot *reduced)
     return status;
 }
 
+/* Appends the inputs the master hook had at this superstep to the history. */
+static int remember_master_inputs(rv_job *job, const rv__reduce_slot *reduced)
+{
+    rv__checkpointer *c = job->checkpointer;
+    size_t n = job->program.n_aggregators, entry = 8 * (n + 1);
+    if (rv__buffer_reserve(&c->history, c->history.size + entry) != RV_OK)
+        return rv__session_fail(job->session, RV_ENOMEM, "out of memory");
+    unsigned char *at = c->history.data + c->history.size;
+    memcpy(at, &job->graph->n_vertices, 8);
+    for (size_t k = 0; k < n; k++)
+        memcpy(at + 8 * (k + 1), &reduced[k].value.u, 8);
+    c->history.size += entry;
+    return RV_OK;
+}
+
 int rv__checkpoint_after_superstep(rv_job *job, const rv__reduce_slot *reduced)
 {
     rv__checkpointer *c = job->checkpointer;
+    /* Without a collective: a failure here surfaces at the next checkpoint. */
+    if (c->history_status == RV_OK)
+        c->history_status = remember_master_inputs(job, reduced);
     rv__fault_check(job->session, job->superstep, RV__FAULT_BEFORE_CHECKPOINT, c->resumed);
     rv__fault_check(job->session, job->superstep, RV__FAULT_STOP, c->resumed);
     if (job->finished || c->every == 0 || job->superstep % c->every != 0)

@@ -27,6 +27,11 @@ typedef struct rv__checkpointer {
     int *host_id;              /* [P] ranks with the same host name share an id */
     char storage[RV__STORE_PATH_MAX]; /* this rank's storage directory */
     bool resumed;              /* the job continued from a checkpoint (fault injection skips it) */
+    char *graph_identity;      /* the input graph's fingerprint, taken before any topology change */
+    /* The master hook's inputs at every superstep so far (see rv__state_save): what a
+     * resume replays so that a program's own state comes back. */
+    rv__buffer history;
+    int history_status;        /* RV_ENOMEM once the history could not grow */
     rv_checkpoint_stats stats;
 } rv__checkpointer;
 
@@ -44,15 +49,32 @@ int rv__checkpoint_after_superstep(rv_job *job, const rv__reduce_slot *reduced);
 
 /* ---- The state of one rank (checkpoint_state.c) ------------------------------------
  * A blob: a header, then one self-contained record per vertex (id, halted flag,
- * value, pending messages, per-edge state) in the rank's local order, then a
- * topology section. Records are
- * keyed by vertex id, so they can be routed to whichever rank owns the vertex in the
- * resuming job. The topology section carries the graph changes made since the load;
- * the engine cannot change topology yet, so it is always empty, and a non-empty one
- * is refused. */
+ * value, pending messages, per-edge state) in the rank's local order, keyed by
+ * vertex id so that records can be routed to whichever rank owns the vertex in the
+ * resuming job; then the topology section, empty unless topology changes rebuilt
+ * the graph since the load (it then holds every local vertex's out-edges); then, in
+ * rank 0's blob only, the master hook's history (its inputs at every superstep). */
 
-/* Serialises this rank's share of @p job into @p out. RV_ENOMEM. */
-int rv__state_save(const rv_job *job, rv__buffer *out);
+/* Serialises this rank's share of @p job into @p out, with @p history (may be NULL)
+ * as the history section. RV_ENOMEM. */
+int rv__state_save(const rv_job *job, const rv__buffer *history, rv__buffer *out);
+
+/* A blob's sections. */
+typedef struct rv__state_sections {
+    const unsigned char *records;
+    size_t records_bytes;
+    uint64_t n_records;
+    const unsigned char *topology;
+    size_t topology_bytes;
+    uint64_t n_topology_vertices; /* 0 when the graph was the input's */
+    const unsigned char *history;
+    size_t history_bytes;
+} rv__state_sections;
+
+/* Checks a blob's header against @p job and finds its sections. RV_EPARSE with the
+ * session's error set (@p what names the blob). */
+int rv__state_open(const rv_job *job, const unsigned char *blob, size_t bytes, const char *what,
+                   rv__state_sections *out);
 
 /* One record found in a blob. */
 typedef struct rv__state_record {
@@ -61,10 +83,16 @@ typedef struct rv__state_record {
     size_t bytes;
 } rv__state_record;
 
-/* Checks a blob's header against @p job and calls @p visit for each of its records.
- * RV_EPARSE (or the first non-zero status from @p visit) with the session's error set. */
-int rv__state_records(const rv_job *job, const unsigned char *blob, size_t bytes, const char *what,
+/* Calls @p visit for each record of a blob. RV_EPARSE (or the first non-zero status
+ * from @p visit) with the session's error set. */
+int rv__state_records(const rv_job *job, const rv__state_sections *sections, const char *what,
                       int (*visit)(const rv__state_record *record, void *arg), void *arg);
+
+/* Replaces @p job's graph by the one that the topology sections of the blobs this
+ * rank parsed describe (@p n of them), routing every vertex to its owner; the job's
+ * per-vertex arrays and message store are made anew for it (a restore fills them).
+ * Collective: every rank calls it, with its own sections. (checkpoint_topology.c) */
+int rv__topology_rebuild(rv_job *job, const rv__state_sections *sections, size_t n);
 
 /* Applies records to @p job: the vertex must be local and seen once. @p seen has a
  * byte per local vertex; @p hint (start at 0) speeds up records that come in this
@@ -101,9 +129,9 @@ int rv__parcels_exchange(rv_session *s, const rv__parcel *parcels, size_t n, rv_
 /* rv_job_resume(). */
 int rv__checkpoint_resume(rv_job *job);
 
-/* The engine's part of a checkpoint's identity, compared on resume: the graph's
- * fingerprint (counts and input checksums) and the program's layout (sizes, combiner,
- * aggregator kinds, byte order). */
+/* The engine's part of a checkpoint's identity, compared on resume: the input
+ * graph's fingerprint (counts and input checksums, as loaded) and the program's
+ * layout (sizes, combiner, aggregator kinds, byte order). */
 void rv__checkpoint_describe_graph(const rv_job *job, char *out, size_t capacity);
 void rv__checkpoint_describe_layout(const rv_job *job, char *out, size_t capacity);
 

@@ -9,16 +9,28 @@
 enum { STATE_VERSION = 1 };
 
 /* The blob starts with this header (native byte order: a resume must run on machines
- * of the same byte order, which the manifest's layout line records). */
+ * of the same byte order, which the manifest's layout line records). Three sections
+ * follow it: the vertex records, the topology, and (on rank 0 only) the master hook's
+ * history. */
 typedef struct state_header {
     char magic[8];
     uint32_t version;
     uint32_t rank;
     uint64_t n_records;
     uint64_t value_bytes, message_bytes, edge_value_bytes;
-    uint64_t records_bytes;      /* bytes of the record section that follows */
-    uint64_t n_topology_changes; /* records of the topology section after it: always 0 so far */
+    uint64_t records_bytes;       /* the record section */
+    uint64_t n_topology_vertices; /* 0: the graph is the input's (nothing changed it) */
+    uint64_t topology_bytes;
+    uint64_t history_bytes;
 } state_header;
+
+/* The topology section, present once topology changes were applied: every local
+ * vertex (in local order) with its out-edges as the CSR lists them, packed:
+ *     u64 id, u64 degree, degree x u64 target id,
+ *     then, when the graph has weights, degree x f64 weight,
+ *     then, when it has reverse-edge marks, degree x u8 mark.
+ * The history section is the master hook's inputs of every superstep so far, one
+ * entry each: u64 the number of vertices, then the reduced aggregators' bits. */
 
 /* Each record, packed (read and written with memcpy):
  *     u64 record_bytes   the whole record, this field included
@@ -63,6 +75,7 @@ static void put_message(const void *message, size_t bytes, void *arg)
 typedef struct edge_key {
     uint64_t target;
     uint64_t weight_bits;
+    uint64_t reverse;  /* the reverse of an input line (undirected view) */
     uint64_t position; /* ties keep edge order, so the same graph maps edges one to one */
 } edge_key;
 
@@ -73,10 +86,13 @@ static int compare_edge_keys(const void *a, const void *b)
         return x->target < y->target ? -1 : 1;
     if (x->weight_bits != y->weight_bits)
         return x->weight_bits < y->weight_bits ? -1 : 1;
+    if (x->reverse != y->reverse)
+        return x->reverse < y->reverse ? -1 : 1;
     return x->position < y->position ? -1 : x->position > y->position;
 }
 
-/* Sorts the out-edges of @p v into @p keys (degree entries) by (target id, weight). */
+/* Sorts the out-edges of @p v into @p keys (degree entries) by (target id, weight,
+ * reverse mark). */
 static void canonical_edges(const rv_graph *g, uint32_t v, edge_key *keys)
 {
     uint64_t begin = g->offsets[v], degree = g->offsets[v + 1] - begin;
@@ -85,6 +101,7 @@ static void canonical_edges(const rv_graph *g, uint32_t v, edge_key *keys)
         double w = g->weights ? g->weights[begin + i] : 1.0;
         keys[i].target = slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local];
         memcpy(&keys[i].weight_bits, &w, 8);
+        keys[i].reverse = g->reverse ? g->reverse[begin + i] : 0;
         keys[i].position = i;
     }
     if (degree > 1)
@@ -100,7 +117,7 @@ static uint64_t max_degree(const rv_graph *g)
     return d;
 }
 
-int rv__state_save(const rv_job *job, rv__buffer *out)
+int rv__state_save(const rv_job *job, const rv__buffer *history, rv__buffer *out)
 {
     const rv_graph *g = job->graph;
     const rv_program *p = &job->program;
@@ -153,14 +170,39 @@ int rv__state_save(const rv_job *job, rv__buffer *out)
     free(keys);
     if (w.failed)
         return RV_ENOMEM;
-    /* The topology section is empty: nothing changes the graph during a run yet. */
     h.records_bytes = out->size - sizeof h;
+
+    /* A graph that topology changes rebuilt is not the input any more: keep it. */
+    if (job->topology_changes) {
+        size_t start = out->size;
+        for (uint32_t v = 0; v < g->n_local && !w.failed; v++) {
+            uint64_t begin = g->offsets[v], degree = g->offsets[v + 1] - begin;
+            put(&w, &g->gid[v], 8);
+            put(&w, &degree, 8);
+            for (uint64_t e = begin; e < begin + degree; e++) {
+                uint32_t slot = g->targets[e];
+                put(&w, slot < g->n_local ? &g->gid[slot] : &g->ghost_gid[slot - g->n_local], 8);
+            }
+            if (g->weights)
+                put(&w, g->weights + begin, degree * 8);
+            if (g->reverse)
+                put(&w, g->reverse + begin, degree);
+        }
+        h.n_topology_vertices = g->n_local;
+        h.topology_bytes = out->size - start;
+    }
+    if (history && history->size) {
+        put(&w, history->data, history->size);
+        h.history_bytes = history->size;
+    }
+    if (w.failed)
+        return RV_ENOMEM;
     memcpy(out->data, &h, sizeof h);
     return RV_OK;
 }
 
-int rv__state_records(const rv_job *job, const unsigned char *blob, size_t bytes, const char *what,
-                      int (*visit)(const rv__state_record *record, void *arg), void *arg)
+int rv__state_open(const rv_job *job, const unsigned char *blob, size_t bytes, const char *what,
+                   rv__state_sections *out)
 {
     rv_session *s = job->session;
     const rv_program *p = &job->program;
@@ -176,14 +218,27 @@ int rv__state_records(const rv_job *job, const unsigned char *blob, size_t bytes
                                 "; the program has %zu, %zu and %zu",
                                 what, h.value_bytes, h.message_bytes, h.edge_value_bytes, p->value_size,
                                 p->message_size, p->edge_value_size);
-    if (h.records_bytes > bytes - sizeof h)
-        return rv__session_fail(s, RV_EPARSE, "%s: cut short", what);
-    if (h.n_topology_changes)
-        return rv__session_fail(s, RV_EPARSE,
-                                "%s: holds %" PRIu64 " topology changes, which this version of rivulet cannot apply",
-                                what, h.n_topology_changes);
-    const unsigned char *at = blob + sizeof h, *end = at + h.records_bytes;
-    for (uint64_t i = 0; i < h.n_records; i++) {
+    uint64_t room = bytes - sizeof h;
+    if (h.records_bytes > room || h.topology_bytes > room - h.records_bytes ||
+        h.history_bytes != room - h.records_bytes - h.topology_bytes)
+        return rv__session_fail(s, RV_EPARSE, "%s: its sections do not add up to its size", what);
+    const unsigned char *at = blob + sizeof h;
+    *out = (rv__state_sections){
+        .records = at, .records_bytes = (size_t)h.records_bytes, .n_records = h.n_records,
+        .topology = at + h.records_bytes, .topology_bytes = (size_t)h.topology_bytes,
+        .n_topology_vertices = h.n_topology_vertices,
+        .history = at + h.records_bytes + h.topology_bytes, .history_bytes = (size_t)h.history_bytes,
+    };
+    return RV_OK;
+}
+
+int rv__state_records(const rv_job *job, const rv__state_sections *sections, const char *what,
+                      int (*visit)(const rv__state_record *record, void *arg), void *arg)
+{
+    rv_session *s = job->session;
+    const rv_program *p = &job->program;
+    const unsigned char *at = sections->records, *end = at + sections->records_bytes;
+    for (uint64_t i = 0; i < sections->n_records; i++) {
         rv__state_record r;
         uint64_t record_bytes;
         if ((size_t)(end - at) < RECORD_FIXED_BYTES)

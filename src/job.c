@@ -177,6 +177,7 @@ static int settle_topology(rv_job *job, uint64_t n_mutations, uint64_t n_unresol
         status = rv__mutations_apply(job, &left);
         if (status != RV_OK)
             return status;
+        job->topology_changes++;
         uint64_t counts[2] = {left, count_next_active(job)};
         status = rv__session_agree(s, rv__comm_allreduce_u64(s, counts, 2, RV__REDUCE_SUM));
         n_unresolved = counts[0];

@@ -16,6 +16,7 @@ struct rv_job {
     uint64_t *halted;      /* bitmap: vertices that voted to halt */
     rv__messages messages;
     rv__mutations mutations; /* topology changes requested this superstep */
+    uint64_t topology_changes; /* supersteps whose topology changes were applied */
     uint64_t superstep;    /* the next superstep to run */
     bool finished;         /* no active vertex and no message in flight */
     /* Aggregators: this superstep's local contributions, and what vertices read. */

@@ -36,6 +36,8 @@ typedef struct resume {
     int *holder;             /* [n_chunks] the rank holding the chunk's verified bytes */
     unsigned char **data;    /* [n_chunks] those bytes, on the holder */
     uint64_t repaired;
+    uint64_t topology_changes; /* the manifest's count: when not 0, the graph is rebuilt */
+    rv__buffer history;        /* the master hook's inputs, from rank 0's state */
     uint64_t n_problems, n_repairs; /* warnings about replicas, counted to cap them */
 } resume;
 
@@ -178,8 +180,7 @@ static int refuse(resume *r, const char *what, const char *then, const char *now
 static int check_identity(resume *r)
 {
     const rv_job *job = r->job;
-    char graph[1024], layout[1024];
-    rv__checkpoint_describe_graph(job, graph, sizeof graph);
+    char layout[1024];
     rv__checkpoint_describe_layout(job, layout, sizeof layout);
     const struct {
         const char *key, *now, *what;
@@ -188,15 +189,19 @@ static int check_identity(resume *r)
         {"program", job->program.name ? job->program.name : "", "by another program"},
         {"parameters", r->c->parameters, "with other parameters"},
         {"input", r->c->input, "for another input or load options"},
-        {"graph", graph, "for another input graph (its size or text checksum differs)"},
+        {"graph", r->c->graph_identity, "for another input graph (its size or text checksum differs)"},
         {"layout", layout, "by a program with another value, message or aggregator layout"},
-        {"topology-changes", "0", "with topology changes, which this version cannot apply"},
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         const char *then = rv__manifest_get(&r->m, checks[i].key);
         if (!then || strcmp(then, checks[i].now) != 0)
             return refuse(r, checks[i].what, then, checks[i].now);
     }
+    const char *changes = rv__manifest_get(&r->m, "topology-changes");
+    char *end = NULL;
+    r->topology_changes = changes ? strtoull(changes, &end, 10) : 0;
+    if (!changes || end == changes || *end)
+        return rv__session_fail(r->s, RV_EPARSE, "checkpoint manifest: no count of topology changes");
     return RV_OK;
 }
 
@@ -558,17 +563,36 @@ static int redistribute(resume *r)
     uint64_t *ids = NULL, *send_bytes = NULL, *recv_bytes = NULL, *fill = NULL;
     int *owners = NULL;
     unsigned char *send = NULL;
-    uint8_t *seen = calloc((size_t)job->graph->n_local + 1, 1);
-    int status = blobs && seen ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
+    rv__state_sections *sections = calloc((size_t)r->P0 + 1, sizeof *sections);
+    size_t n_sections = 0;
+    uint8_t *seen = NULL;
+    int status = blobs && sections ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
     status = rv__session_agree(s, status);
     if (status == RV_OK)
         status = assemble(r, blobs);
     for (int q = s->rank; status == RV_OK && q < r->P0; q += r->P) {
         char what[96];
         snprintf(what, sizeof what, "the checkpoint's state of rank %d", q);
-        status = rv__state_records(job, blobs[q], (size_t)r->m.file_bytes[q], what, collect_record, &records);
+        status = rv__state_open(job, blobs[q], (size_t)r->m.file_bytes[q], what, &sections[n_sections++]);
+        /* Rank 0's state carries the master hook's history, for everyone. */
+        if (status == RV_OK && q == 0 && sections[0].history_bytes) {
+            if (rv__buffer_reserve(&r->history, sections[0].history_bytes) != RV_OK)
+                status = rv__session_fail(s, RV_ENOMEM, "out of memory");
+            else {
+                memcpy(r->history.data, sections[0].history, sections[0].history_bytes);
+                r->history.size = sections[0].history_bytes;
+            }
+        }
+    }
+    status = rv__session_agree(s, status);
+    if (status == RV_OK && r->topology_changes)
+        status = rv__topology_rebuild(job, sections, n_sections);
+    if (status == RV_OK && !(seen = calloc((size_t)job->graph->n_local + 1, 1)))
+        status = rv__session_fail(s, RV_ENOMEM, "out of memory");
+    for (size_t k = 0; status == RV_OK && k < n_sections; k++) {
+        status = rv__state_records(job, &sections[k], "the checkpoint's state", collect_record, &records);
         if (status == RV_ENOMEM)
-            rv__session_fail(s, status, "out of memory reading %s", what);
+            rv__session_fail(s, status, "out of memory reading the checkpoint's state");
     }
     status = rv__session_agree(s, status);
 
@@ -628,6 +652,7 @@ static int redistribute(resume *r)
         status = rv__state_apply_done(job, seen);
     status = rv__session_agree(s, status);
     free(blobs);
+    free(sections);
     free(records.items);
     free(ids);
     free(owners);
@@ -642,51 +667,72 @@ static int redistribute(resume *r)
 
 /* ---- The job's counters and the master hook ---------------------------------------- */
 
-/* Restores the superstep and the aggregators, and replays the master hook of the
- * superstep before the checkpoint with the inputs it had then, so that what a
- * program keeps from its master hook (PageRank's base rank) is there again. */
+/* Restores the superstep, the aggregators and the program's own state. The master
+ * hook keeps what it computes in the program's user data, which the engine cannot
+ * save; but the hook's output depends only on its inputs (the superstep, the number
+ * of vertices, the reduced aggregators: rivulet.h asks for that), so calling it
+ * again with the inputs of every superstep so far, in order, rebuilds that state,
+ * whatever it accumulates (PageRank's base rank, LCC's number of waves). */
 static int restore_globals(resume *r)
 {
     rv_job *job = r->job;
+    rv_session *s = r->s;
     const rv_program *p = &job->program;
-    size_t n = p->n_aggregators;
+    const size_t n = p->n_aggregators, entry = 8 * (n + 1);
+    const uint64_t superstep = r->m.superstep;
     rv__reduce_slot *reduced = calloc(n + 1, sizeof *reduced);
-    if (!reduced)
-        return rv__session_fail(r->s, RV_ENOMEM, "out of memory");
+    rv__reduce_slot *visible = calloc(n + 1, sizeof *visible);
+    int status = reduced && visible ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
+    status = rv__session_agree(s, status);
+    if (status == RV_OK)
+        status = rv__comm_bcast_buffer(s, 0, &r->history);
+    if (status == RV_OK && r->history.size != superstep * entry)
+        status = rv__session_fail(s, RV_EPARSE, "the checkpoint's master history holds %zu bytes, not %" PRIu64,
+                                  r->history.size, superstep * entry);
+
+    /* What vertices will read next, as the master hook left it. */
     const char *text = rv__manifest_get(&r->m, "aggregators");
     const char *at = text ? text : "";
-    int status = RV_OK;
     for (size_t k = 0; k < n && status == RV_OK; k++) {
         unsigned long long before, after;
         int used = 0;
         if (sscanf(at, " %16llx:%16llx%n", &before, &after, &used) != 2) {
-            status = rv__session_fail(r->s, RV_EPARSE, "the checkpoint's manifest has no value for aggregator %zu", k);
+            status = rv__session_fail(s, RV_EPARSE, "the checkpoint's manifest has no value for aggregator %zu", k);
             break;
         }
         at += used;
-        rv__aggregate_reset(&reduced[k], p->aggregators[k].kind);
-        reduced[k].value.u = before;
-        job->aggregate_visible[k] = reduced[k];
-        job->aggregate_visible[k].value.u = after;
+        rv__aggregate_reset(&visible[k], p->aggregators[k].kind);
+        visible[k].value.u = after;
     }
-    if (status == RV_OK && p->master) {
-        rv__reduce_slot *visible = malloc((n + 1) * sizeof *visible);
-        if (!visible) {
-            free(reduced);
-            return rv__session_fail(r->s, RV_ENOMEM, "out of memory");
+
+    const uint64_t n_vertices = job->graph->n_vertices;
+    for (uint64_t step = 0; status == RV_OK && p->master && step < superstep; step++) {
+        const unsigned char *inputs = r->history.data + step * entry;
+        for (size_t k = 0; k < n; k++) {
+            rv__aggregate_reset(&reduced[k], p->aggregators[k].kind);
+            memcpy(&reduced[k].value.u, inputs + 8 * (k + 1), 8);
         }
-        memcpy(visible, job->aggregate_visible, n * sizeof *visible);
+        /* Topology changes may have changed the count since; the hook sees its own. */
+        memcpy(&job->graph->n_vertices, inputs, 8);
         memcpy(job->aggregate_visible, reduced, n * sizeof *reduced);
-        job->superstep = r->m.superstep - 1;
+        job->superstep = step;
         rv_master master = {.job = job, .reduced = reduced};
         p->master(&master, p->user);
         if (master.failed)
-            status = RV_EINVAL; /* the hook set the error text */
-        memcpy(job->aggregate_visible, visible, n * sizeof *visible);
-        free(visible);
+            status = RV_EINVAL; /* the hook set the error text, the same on every rank */
     }
-    job->superstep = r->m.superstep;
+    job->graph->n_vertices = n_vertices;
+    job->superstep = superstep;
+    job->topology_changes = r->topology_changes;
+    if (status == RV_OK) {
+        memcpy(job->aggregate_visible, visible, n * sizeof *visible);
+        /* The history goes on from here. */
+        rv__buffer_destroy(&r->c->history);
+        r->c->history = r->history;
+        r->history = (rv__buffer){0};
+    }
     free(reduced);
+    free(visible);
     return status;
 }
 
@@ -720,6 +766,7 @@ static void resume_destroy(resume *r)
     free(r->tried);
     free(r->holder);
     free(r->text);
+    rv__buffer_destroy(&r->history);
     rv__manifest_destroy(&r->m);
 }
 

@@ -396,9 +396,13 @@ void rv_job_free(rv_job **job);
  * number of ranks) continues from the newest one with rv_job_resume() and produces
  * what an uninterrupted run would have.
  *
- * On resume the master hook is called once more for the superstep before the
- * checkpoint, with the aggregators it saw then, so a program that keeps state in its
- * @c user data derived from the master hook's inputs (as PageRank does) gets it back.
+ * The state is complete: after topology changes, the changed graph goes into the
+ * checkpoint too. A program's own @c user data cannot be saved by the engine; but the
+ * master hook depends only on its inputs, so on resume it is called again for every
+ * superstep before the checkpoint, in order, with the number of vertices and the
+ * aggregators it saw then: state that a master hook keeps in @c user data (PageRank's
+ * base rank, LCC's number of waves) comes back. Parameters set before the run are the
+ * caller's, as always.
  */
 
 /** Where and how often a job checkpoints. Zero-initialise, then set what you need. */
@@ -446,7 +450,8 @@ typedef struct rv_checkpoint_stats {
 
 /** Makes @p job checkpoint as @p options say: checks the directory pattern, creates
  *  this rank's storage directory and learns the ranks' host names. Collective; call it
- *  after rv_job_new() and before rv_job_run(). The options' strings are copied. */
+ *  after rv_job_new() and before rv_job_run() (RV_EINVAL after). The options' strings
+ *  are copied. */
 int rv_job_set_checkpoints(rv_job *job, const rv_checkpoint_options *options);
 /** Continues @p job from the newest committed checkpoint in its checkpoint directory:
  *  refuses (RV_EINVAL) one written for another program, parameters or input; reads

@@ -8,7 +8,8 @@
 #   * a run killed at superstep 7 (RV_FAULT, SIGKILL) fails and writes no output;
 #   * --resume continues from superstep 6 and writes byte for byte the uninterrupted
 #     output (PageRank included: same ranks, same order of sums).
-# Then: refusing another program, other parameters, another input and other load
+# Then BFS, WCC, CDLP, LCC and PageRank with a tolerance, killed and resumed at np = 3
+# and on np = 2; refusing another program, other parameters, another input and other load
 # options; a fresh run into a directory that holds checkpoints; --resume without any
 # checkpoint; --max-supersteps across a resume; usage errors.
 
@@ -73,6 +74,37 @@ for np in $RV_NPS; do
     done
 done
 
+# ---- The other built-in algorithms (np = 3, then on np = 2) ----------------------------
+# BFS, WCC (the undirected view), CDLP (list messages), LCC (variable-size messages,
+# per-edge state, a master hook that decides its waves at superstep 1) and PageRank
+# with a tolerance (a master hook that can stop the run): killed at superstep 4,
+# resumed on 3 ranks (byte-identical) and on 2 (equal to an uninterrupted np=2 run).
+for spec in "bfs --source $CK_SOURCE" "wcc" "cdlp --iterations 8" "lcc" "pagerank --tolerance 1e-9 --iterations 60"; do
+    read -r -a run_args <<< "$spec"
+    name=${run_args[0]}${run_args[1]:+-tolerance}
+    [ "${run_args[0]}" = pagerank ] || name=${run_args[0]}
+    dir=$RV_TMP/ck-other-$name
+    ckpt=(--checkpoint-dir "$dir" --checkpoint-every 3)
+    rv_run_check "$name np=3 uninterrupted" 3 "$RV_TMP/$name.np3" "${run_args[@]}" "$INPUT" || continue
+    rv_run_check "$name np=2 uninterrupted" 2 "$RV_TMP/$name.np2" "${run_args[@]}" "$INPUT" || continue
+    out=$RV_TMP/$name.resumed
+    status=0
+    RV_FAULT=2:4 ck_run 3 "$out" "$out.err" "${run_args[@]}" "$INPUT" "${ckpt[@]}" || status=$?
+    ck_expect_failure "$name np=3 killed at superstep 4" "$status" "$out" "$out.err" "fault injection"
+    if rv_run_check "$name np=3 resumed" 3 "$out" "${run_args[@]}" "$INPUT" "${ckpt[@]}" --resume; then
+        rv_identical_check "$name: resumed at np=3, the output equals the uninterrupted one" "$RV_TMP/$name.np3" "$out"
+    fi
+    if rv_run_check "$name: the np=3 checkpoint resumed at np=2" 2 "$out" "${run_args[@]}" "$INPUT" \
+        --checkpoint-dir "$dir" --resume; then
+        if [ "$name" = pagerank-tolerance ]; then
+            rv_validate_check "$name: resumed at np=2, within 1e-12 of an np=2 run" --sorted --epsilon 1e-12 epsilon \
+                "$RV_TMP/$name.np2" "$out"
+        else
+            rv_identical_check "$name: resumed at np=2, the output equals an np=2 run" "$RV_TMP/$name.np2" "$out"
+        fi
+    fi
+done
+
 # ---- Refusals (np = 2) ---------------------------------------------------------------
 np=2
 dir=$RV_TMP/ck-refusals
@@ -84,7 +116,7 @@ ck_expect_failure "refusals: a pagerank job killed at superstep 7" "$status" "$o
 status=0
 ck_run $np "$out" "$out.err" pagerank "$INPUT" --iterations 13 --checkpoint-dir "$dir" --resume || status=$?
 ck_expect_failure "resume refuses other parameters (--iterations 13), naming them" "$status" "$out" "$out.err" \
-    "with other parameters (checkpoint: 'iterations=12 damping=0.84999999999999998'; this run: 'iterations=13"
+    "with other parameters (checkpoint: 'iterations=12 damping=0.84999999999999998 tolerance=0'; this run: 'iterations=13"
 status=0
 ck_run $np "$out" "$out.err" sssp "$INPUT" --checkpoint-dir "$dir" --resume || status=$?
 ck_expect_failure "resume refuses another program" "$status" "$out" "$out.err" \
