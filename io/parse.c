@@ -1,4 +1,4 @@
-/* parse.c — the id and number scanners, the edge and vertex line parsers, and their growable lists. */
+/* parse.c — the id and number scanners, the edge, vertex and partition line parsers, and their growable lists. */
 #include "textio.h"
 
 #include "rivulet.h"
@@ -583,6 +583,95 @@ int rv__parse_vertices(const char *text, size_t length, rv__id_list *out, rv__pa
             set_parse_error(error, line, "out of memory for %zu ids", out->n + 1);
             goto done;
         }
+    }
+done:
+    summary->n_lines = line_base + (status == RV_OK ? line : line - 1 + count_lines(line_begin, end));
+    return status;
+}
+
+void rv__part_list_destroy(rv__part_list *list)
+{
+    free(list->id);
+    free(list->part);
+    free(list->line);
+    *list = (rv__part_list){0};
+}
+
+/* Makes room for one more line; the list is left as it was on failure. */
+static int part_list_reserve_one(rv__part_list *list)
+{
+    if (list->n < list->capacity)
+        return RV_OK;
+    size_t capacity = next_capacity(list->capacity, list->n + 1);
+    int status = grow_array((void **)&list->id, capacity, sizeof *list->id);
+    if (status == RV_OK)
+        status = grow_array((void **)&list->part, capacity, sizeof *list->part);
+    if (status == RV_OK)
+        status = grow_array((void **)&list->line, capacity, sizeof *list->line);
+    if (status == RV_OK)
+        list->capacity = capacity;
+    return status;
+}
+
+int rv__parse_parts(const char *text, size_t length, uint64_t n_parts, rv__part_list *out,
+                    rv__parse_summary *summary, rv__parse_error *error)
+{
+    const char *p = text, *end = text + length, *next;
+    const uint64_t line_base = summary->n_lines;
+    const char *line_begin = text;
+    uint64_t line = 0;
+    int status = RV_OK;
+    char shown[TOKEN_SHOWN_CHARS + 4];
+
+    while (p < end) {
+        uint64_t id, part;
+        line_begin = p;
+        line++;
+        p = skip_blanks(p, end);
+        if ((next = skip_empty_line(p, end)) != NULL) {
+            p = next;
+            continue;
+        }
+        const char *field = p;
+        if (!read_id(&p, end, &id)) {
+            id_error(error, line, 1, "vertex id", field, end);
+            status = RV_EPARSE;
+            goto done;
+        }
+        p = skip_blanks(p, end);
+        if (line_end(p, end) != NULL) {
+            set_parse_error(error, line, "missing part (field 2)");
+            status = RV_EPARSE;
+            goto done;
+        }
+        field = p;
+        if (!read_id(&p, end, &part)) {
+            id_error(error, line, 2, "part", field, end);
+            status = RV_EPARSE;
+            goto done;
+        }
+        if (part >= n_parts) {
+            set_parse_error(error, line, "field 2 (part): part %llu is outside [0, %llu), one part per rank", (unsigned long long)part,
+                            (unsigned long long)n_parts);
+            status = RV_EPARSE;
+            goto done;
+        }
+        p = skip_blanks(p, end);
+        if ((next = line_end(p, end)) == NULL) {
+            show_token(shown, sizeof shown, p, token_end(p, end));
+            set_parse_error(error, line, "too many fields (a line is `id part`): field 3 is '%s'", shown);
+            status = RV_EPARSE;
+            goto done;
+        }
+        p = next;
+        if ((status = part_list_reserve_one(out)) != RV_OK) {
+            set_parse_error(error, line, "out of memory for %zu lines", out->n + 1);
+            goto done;
+        }
+        out->id[out->n] = id;
+        out->part[out->n] = (int32_t)part;
+        out->line[out->n] = line_base + line;
+        out->n++;
     }
 done:
     summary->n_lines = line_base + (status == RV_OK ? line : line - 1 + count_lines(line_begin, end));

@@ -144,6 +144,24 @@ int rv__parse_edges(const char *text, size_t length, const rv__edge_format *form
 int rv__parse_vertices(const char *text, size_t length, rv__id_list *out,
                        rv__parse_summary *summary, rv__parse_error *error);
 
+/* Parsed partition lines: the id and part of each, and its line number counted as
+ * rv__parse_summary counts lines (from the first block's start). */
+typedef struct rv__part_list {
+    uint64_t *id;
+    int32_t *part;
+    uint64_t *line;
+    size_t n;
+    size_t capacity;
+} rv__part_list;
+void rv__part_list_destroy(rv__part_list *list);
+
+/* Parses partition lines `id part` (two non-negative integers, part below @p n_parts
+ * (at most 2^31), nothing else), with comments and blank lines as for edges. Appends
+ * to @p out and adds to @p summary. Returns as rv__parse_edges() does; a part out of
+ * range is RV_EPARSE. */
+int rv__parse_parts(const char *text, size_t length, uint64_t n_parts, rv__part_list *out,
+                    rv__parse_summary *summary, rv__parse_error *error);
+
 /* Parses one decimal id at *p (digits only: no sign, no leading blanks; leading
  * zeros are fine), advancing *p past the digits; the caller checks what follows.
  * Returns false, leaving *p alone, when there is no digit or the value exceeds

@@ -419,11 +419,16 @@ static int build_manifest(rv_job *job, const rv__reduce_slot *reduced, const rv_
         status = rv__manifest_set(&m, "layout", line);
     if (status == RV_OK)
         status = rv__manifest_set(&m, "aggregators", aggregators);
-    /* Where the vertices lived. A resume places them by its own placement (the state
-     * is keyed by vertex id), so this is a record, not a condition. Hash placement
-     * needs nothing more; a placement with a directory would add each vertex's owner. */
+    /* How the vertices were placed. A resume places them by its own placement (the
+     * state is keyed by vertex id and routed through the placement's directory when
+     * it has one), so this is a record, not a condition: a job partitioned by METIS
+     * may resume under hash, or on another number of ranks. */
+    const rv_partition_kind kind = job->graph->placement.kind;
     if (status == RV_OK)
-        status = rv__manifest_set(&m, "partition", job->graph->placement.kind == RV_PARTITION_HASH ? "hash" : "other");
+        status = rv__manifest_set(&m, "partition", kind == RV_PARTITION_HASH    ? "hash"
+                                                   : kind == RV_PARTITION_METIS ? "metis"
+                                                   : kind == RV_PARTITION_FILE  ? "file"
+                                                                                : "other");
     /* When topology changes rebuilt the graph, every state's topology section holds
      * its part of the graph as it is now. */
     snprintf(line, sizeof line, "%" PRIu64, job->topology_changes);

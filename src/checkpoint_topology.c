@@ -200,21 +200,27 @@ int rv__topology_rebuild(rv_job *job, const rv__state_sections *sections, size_t
     status = rv__session_agree(s, status);
     if (status == RV_OK) {
         built->session = s;
+        /* The placement, and its directory if it has one, go to the rebuilt graph. */
         built->placement = g->placement;
         built->undirected = g->undirected;
         built->load_stats = g->load_stats;
+        built->partition_stats = g->partition_stats;
         memcpy(built->input_crc, g->input_crc, sizeof g->input_crc);
         memcpy(built->input_text_bytes, g->input_text_bytes, sizeof g->input_text_bytes);
         status = rv__graph_build(built, &in);
     }
     if (status == RV_OK) {
-        /* The caller holds the graph object: its contents become the rebuilt graph's. */
+        /* The caller holds the graph object: its contents become the rebuilt graph's,
+         * and the old contents, freed below, no longer own the directory. */
         rv_graph old = *g;
+        old.placement.directory = NULL;
         *g = *built;
         *built = old;
         if (remake_job_arrays(job) != RV_OK)
             status = rv__session_fail(s, RV_ENOMEM, "out of memory for the job on the rebuilt graph");
         status = rv__session_agree(s, status);
+    } else if (built) {
+        built->placement.directory = NULL; /* still the loaded graph's */
     }
     rv_graph_free(&built);
     destroy_input(&in);

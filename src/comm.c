@@ -163,6 +163,56 @@ int rv__comm_bcast_buffer(rv_session *s, int root, rv__buffer *buffer)
     return RV_OK;
 }
 
+/* MPI's int counts and displacements for a gather or scatter of counts[r] values per
+ * rank; RV_ELIMIT when the total does not fit in an int. */
+static int int_counts(rv_session *s, const uint64_t *counts, int **counts_out, int **displs_out)
+{
+    int *n = malloc((size_t)s->size * sizeof *n), *at = malloc((size_t)s->size * sizeof *at);
+    uint64_t total = 0;
+    for (int r = 0; n && at && r < s->size; r++) {
+        at[r] = (int)total;
+        n[r] = (int)counts[r];
+        total += counts[r];
+        if (total > INT_MAX) {
+            free(n);
+            free(at);
+            return rv__session_fail(s, RV_ELIMIT, "more than 2^31 - 1 values to gather on one rank");
+        }
+    }
+    if (!n || !at) {
+        free(n);
+        free(at);
+        return rv__session_fail(s, RV_ENOMEM, "out of memory for a gather");
+    }
+    *counts_out = n;
+    *displs_out = at;
+    return RV_OK;
+}
+
+int rv__comm_gatherv_i32(rv_session *s, int root, const int32_t *values, const uint64_t *counts, int32_t *all)
+{
+    int *n = NULL, *at = NULL;
+    int status = int_counts(s, counts, &n, &at);
+    if (status != RV_OK)
+        return status;
+    int rc = MPI_Gatherv(values, n[s->rank], MPI_INT32_T, all, n, at, MPI_INT32_T, root, s->comm);
+    free(n);
+    free(at);
+    return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Gatherv");
+}
+
+int rv__comm_scatterv_i32(rv_session *s, int root, const int32_t *all, const uint64_t *counts, int32_t *values)
+{
+    int *n = NULL, *at = NULL;
+    int status = int_counts(s, counts, &n, &at);
+    if (status != RV_OK)
+        return status;
+    int rc = MPI_Scatterv(all, n, at, MPI_INT32_T, values, n[s->rank], MPI_INT32_T, root, s->comm);
+    free(n);
+    free(at);
+    return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Scatterv");
+}
+
 void rv__buffer_destroy(rv__buffer *buffer)
 {
     free(buffer->data);
@@ -255,7 +305,15 @@ int rv__comm_write_file_at(rv_session *s, const char *path, uint64_t offset, con
 {
     MPI_File file;
     int status = RV_OK;
-    int rc = MPI_File_open(s->comm, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &file);
+    /* Open MPI's MPI-IO fails on some bare relative names (a one-letter name such as
+     * "a" is taken for something else); "./a" is the same file and always works. */
+    char local[4096];
+    const char *name = path;
+    if (path[0] != '/' && strncmp(path, "./", 2) != 0 && strlen(path) + 3 <= sizeof local) {
+        snprintf(local, sizeof local, "./%s", path);
+        name = local;
+    }
+    int rc = MPI_File_open(s->comm, name, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &file);
     if (rc != MPI_SUCCESS) {
         char text[MPI_MAX_ERROR_STRING];
         int length = 0;
@@ -282,6 +340,11 @@ int rv__comm_write_file_at(rv_session *s, const char *path, uint64_t offset, con
 
 int rv__comm_write_stdout_ordered(rv_session *s, const void *data, size_t bytes)
 {
+    return rv__comm_write_ordered(s, stdout, "standard output", data, bytes);
+}
+
+int rv__comm_write_ordered(rv_session *s, FILE *out, const char *name, const void *data, size_t bytes)
+{
     int status = RV_OK;
     if (s->rank != 0) {
         uint64_t n = bytes;
@@ -292,8 +355,8 @@ int rv__comm_write_stdout_ordered(rv_session *s, const void *data, size_t bytes)
         }
         return RV_OK;
     }
-    if (bytes && fwrite(data, 1, bytes, stdout) != bytes)
-        status = rv__session_fail(s, RV_EIO, "cannot write to standard output");
+    if (bytes && fwrite(data, 1, bytes, out) != bytes)
+        status = rv__session_fail(s, RV_EIO, "cannot write to %s", name);
     rv__buffer piece_buffer = {0};
     for (int r = 1; r < s->size; r++) {
         uint64_t n = 0;
@@ -307,8 +370,8 @@ int rv__comm_write_stdout_ordered(rv_session *s, const void *data, size_t bytes)
                 continue;
             }
             MPI_Recv(piece_buffer.data, (int)piece, MPI_BYTE, r, 1, s->comm, MPI_STATUS_IGNORE);
-            if (status == RV_OK && fwrite(piece_buffer.data, 1, piece, stdout) != piece)
-                status = rv__session_fail(s, RV_EIO, "cannot write to standard output");
+            if (status == RV_OK && fwrite(piece_buffer.data, 1, piece, out) != piece)
+                status = rv__session_fail(s, RV_EIO, "cannot write to %s", name);
         }
     }
     rv__buffer_destroy(&piece_buffer);

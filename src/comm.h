@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rivulet.h"
 
@@ -55,6 +56,16 @@ int rv__comm_allgather_bytes(rv_session *session, const void *mine, size_t bytes
  * replaced by the rank ("a,a,b,b", or "node%r"). Local. */
 void rv__comm_host_name(const rv_session *session, char *out, size_t capacity);
 
+/* Gathers @p n int32 values from every rank, in rank order, into @p all on @p root
+ * (ignored elsewhere). counts[r] is rank r's n, known on every rank; the total must stay
+ * below 2^31 (MPI counts are ints): callers check that before. */
+int rv__comm_gatherv_i32(rv_session *session, int root, const int32_t *values, const uint64_t *counts,
+                         int32_t *all);
+/* The reverse: @p root holds the blocks of all ranks one after another in @p all, and
+ * every rank receives its counts[rank] values into @p values. */
+int rv__comm_scatterv_i32(rv_session *session, int root, const int32_t *all, const uint64_t *counts,
+                          int32_t *values);
+
 /* A growable byte buffer that an exchange fills and later exchanges reuse. */
 typedef struct rv__buffer {
     unsigned char *data;
@@ -84,5 +95,8 @@ int rv__comm_write_file_at(rv_session *session, const char *path, uint64_t offse
                            const void *data, size_t bytes);
 /* Writes every rank's piece, in rank order, to standard output on rank 0. */
 int rv__comm_write_stdout_ordered(rv_session *session, const void *data, size_t bytes);
+/* The same, to a stream rank 0 holds (a device or a FIFO, which MPI-IO cannot
+ * truncate or seek); @p name is for error messages. */
+int rv__comm_write_ordered(rv_session *session, FILE *out, const char *name, const void *data, size_t bytes);
 
 #endif /* RV_COMM_H */

@@ -6,6 +6,7 @@
 
 #include "idmap.h"
 #include "io/textio.h"
+#include "partitioner/metis.h"
 #include "partitioner/partitioner.h"
 #include "session.h"
 
@@ -18,9 +19,10 @@
 struct rv_graph {
     rv_session *session;
     rv__placement placement;
+    bool undirected;     /* loaded as undirected: every line is stored both ways (its
+                            reverse marked when `reverse` is kept) */
     uint64_t n_vertices; /* whole graph */
     uint64_t n_edges;    /* whole graph, directed */
-    bool undirected;     /* every line was stored both ways, without reverse marks */
 
     /* Local vertices are numbered by out-degree, largest first (ties in id order):
      * on skewed graphs the few vertices that most edges lead from, or to, then sit
@@ -48,6 +50,7 @@ struct rv_graph {
     uint32_t *mirror_rank_start; /* [P + 1] */
 
     rv_load_stats load_stats;
+    rv_partition_stats partition_stats;
     /* The CRC-32C and length of the whole input text, [0] edge file, [1] vertex file
      * (zero without one): the same for any number of ranks. Checkpoints record it to
      * recognise their input. */
@@ -70,10 +73,56 @@ typedef struct rv__owned_input {
     bool with_reverse_marks;
 } rv__owned_input;
 
+/* The bit of a target id that marks a shipped edge as the reverse of its input
+ * line (no id uses it: ids stop at 2^63 - 1). */
+#define RV__REVERSE_MARK (UINT64_C(1) << 63)
+
+/* Interns @p n edges, given by the ids of their ends (and their weights when the
+ * input keeps weights; else @p weight is ignored), into @p input. Targets may carry
+ * RV__REVERSE_MARK, which is stripped in place (and kept when the input keeps
+ * reverse marks). RV_ENOMEM, or RV_ELIMIT when the rank would see more than
+ * 2^32 - 2 distinct ids. */
+int rv__owned_input_add_edges(rv__owned_input *input, const uint64_t *src, uint64_t *dst,
+                              const double *weight, size_t n);
+/* Interns @p n vertex ids into @p input (vertices that may have no edge here). */
+int rv__owned_input_add_vertices(rv__owned_input *input, const uint64_t *ids, size_t n);
+void rv__owned_input_destroy(rv__owned_input *input);
+
 /* Builds the CSR and ghost tables of @p graph from @p input, which it consumes: the
  * map and the edge arrays are freed as soon as they are no longer needed, so that
  * they never coexist with the whole CSR. Collective. */
 int rv__graph_build(rv_graph *graph, rv__owned_input *input);
+
+/* The owner rank of ghost @p k (ghosts are grouped by owner). */
+static inline int rv__graph_ghost_owner(const rv_graph *g, uint32_t k)
+{
+    int lo = 0, hi = g->session->size - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (g->ghost_rank_start[mid] <= k)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/* The undirected structure of @p graph for METIS (graph_structure.c): this rank's
+ * vertices numbered from an exclusive prefix sum over ranks, each neighbour once
+ * with the number of stored edges between the two as its weight, no self-loops;
+ * vertex weight 1 + out-degree. The graph must have fewer than 2^31 vertices (see
+ * rv__metis_check_vertices()). Collective; returns an agreed status. */
+int rv__graph_metis_structure(const rv_graph *graph, rv__metis_graph *out);
+
+/* Frees the CSR, ghost and mirror arrays of @p graph (not the graph, nor its
+ * placement), leaving it empty for another build. */
+void rv__graph_clear(rv_graph *graph);
+
+/* Places a graph that was just built with the hash placement as @p options ask
+ * (graph_place.c): for METIS or a partition file, computes every vertex's part, keeps
+ * the parts in a directory, moves vertices and edges to their new owners and builds
+ * again; for hash, only measures. Fills graph->partition_stats. Collective. */
+int rv__graph_place(rv_graph *graph, const rv_load_options *options);
 
 /* The local index of @p id, or UINT32_MAX if this rank does not own it. */
 uint32_t rv__graph_local_index(const rv_graph *graph, uint64_t id);

@@ -3,6 +3,8 @@
  * The load has already interned every id this rank saw: each has a provisional
  * number (first-seen order) and the edges are pairs of those numbers. Steps (all
  * ranks together):
+ *  0. The owner of every id seen here, asked of the placement in one batch (for a
+ *     partition, that is one collective lookup in the directory).
  *  1. Ids owned elsewhere are ghosts. They are ordered by (owner, id) and sent to
  *     their owners, which intern them too: a vertex that only appears as a target
  *     is still a vertex.
@@ -23,6 +25,9 @@
 /* Working state of one build. */
 typedef struct build {
     rv_graph *g;
+    int *owner;        /* [n_known] owner rank of each provisional number */
+    size_t n_known;    /* provisional numbers whose owner was asked; later ones are ids
+                          other ranks asked this rank about, which it owns */
     uint32_t *ghost_number; /* [n_ghost] provisional number of each ghost, in ghost order */
     uint32_t *local_number; /* [n_local] provisional number of each local vertex, in gid order */
     uint32_t *asked_number; /* provisional numbers of the ids other ranks asked about */
@@ -34,18 +39,47 @@ typedef struct build {
     rv__buffer replies;  /* indices of this rank's ghosts at their owners */
 } build;
 
+/* Step 0: asks the placement for the owner of every id seen here, in provisional
+ * number order. Collective. */
+static int find_owners(build *b, const rv__idmap *ids)
+{
+    rv_graph *g = b->g;
+    rv_session *s = g->session;
+    uint64_t *keys = malloc((ids->n ? ids->n : 1) * sizeof *keys);
+    b->owner = malloc((ids->n ? ids->n : 1) * sizeof *b->owner);
+    b->n_known = ids->n;
+    int status = keys && b->owner ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory placing vertices");
+    for (size_t i = 0; status == RV_OK && i <= ids->mask; i++)
+        if (ids->cells[i].key != RV__IDMAP_EMPTY)
+            keys[ids->cells[i].value] = ids->cells[i].key;
+    status = rv__session_agree(s, status);
+    if (status == RV_OK)
+        status = rv__placement_owners(s, &g->placement, keys, b->n_known, b->owner);
+    /* Every id seen is a vertex, and every vertex has a place: an unknown one is a bug. */
+    for (size_t i = 0; status == RV_OK && i < b->n_known; i++)
+        if (b->owner[i] < 0 || b->owner[i] >= s->size)
+            status = rv__session_fail(s, RV_EINVAL, "vertex %llu has no owner in the partition",
+                                      (unsigned long long)keys[i]);
+    free(keys);
+    return rv__session_agree(s, status);
+}
+
+/* Whether this rank owns the id with provisional number @p number. */
+static bool owns(const build *b, uint32_t number)
+{
+    return number >= b->n_known || b->owner[number] == b->g->session->rank;
+}
+
 /* Collects the ids of @p ids that this rank owns (@p mine) or that others own, with
  * their provisional numbers, sorted by id into *keys_out and *numbers_out[*n_out]
  * (arrays of at least one element). */
 static int collect_sorted(const build *b, const rv__idmap *ids, bool mine, uint64_t **keys_out,
                           uint32_t **numbers_out, size_t *n_out)
 {
-    const rv_graph *g = b->g;
-    const int me = g->session->rank;
     size_t n = 0;
     for (size_t i = 0; i <= ids->mask; i++) {
         uint64_t id = ids->cells[i].key;
-        n += id != RV__IDMAP_EMPTY && (rv__placement_owner_local(&g->placement, id) == me) == mine;
+        n += id != RV__IDMAP_EMPTY && owns(b, ids->cells[i].value) == mine;
     }
     uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
     uint32_t *numbers = malloc((n ? n : 1) * sizeof *numbers);
@@ -57,7 +91,7 @@ static int collect_sorted(const build *b, const rv__idmap *ids, bool mine, uint6
     size_t k = 0;
     for (size_t i = 0; i <= ids->mask; i++) {
         uint64_t id = ids->cells[i].key;
-        if (id != RV__IDMAP_EMPTY && (rv__placement_owner_local(&g->placement, id) == me) == mine) {
+        if (id != RV__IDMAP_EMPTY && owns(b, ids->cells[i].value) == mine) {
             keys[k] = id;
             numbers[k++] = ids->cells[i].value;
         }
@@ -96,12 +130,12 @@ static int order_ghosts(build *b, const rv__idmap *ids)
         goto done;
     }
     for (size_t i = 0; i < n; i++)
-        g->ghost_rank_start[rv__placement_owner_local(&g->placement, sorted[i]) + 1]++;
+        g->ghost_rank_start[b->owner[sorted_number[i]] + 1]++;
     for (int r = 0; r < P; r++)
         g->ghost_rank_start[r + 1] += g->ghost_rank_start[r];
     memcpy(cursor, g->ghost_rank_start, (size_t)P * sizeof *cursor);
     for (size_t i = 0; i < n; i++) {
-        uint32_t k = cursor[rv__placement_owner_local(&g->placement, sorted[i])]++;
+        uint32_t k = cursor[b->owner[sorted_number[i]]]++;
         g->ghost_gid[k] = sorted[i];
         b->ghost_number[k] = sorted_number[i];
     }
@@ -374,7 +408,9 @@ int rv__graph_build(rv_graph *g, rv__owned_input *in)
     b.asked_bytes = calloc(P, sizeof *b.asked_bytes);
     double t[5];
     t[0] = rv__now();
-    if (!b.request_bytes || !b.answer_bytes || !b.asked_bytes || order_ghosts(&b, &in->ids) != RV_OK)
+    status = find_owners(&b, &in->ids);
+    if (status == RV_OK &&
+        (!b.request_bytes || !b.answer_bytes || !b.asked_bytes || order_ghosts(&b, &in->ids) != RV_OK))
         status = rv__session_fail(s, RV_ENOMEM, "out of memory building the graph");
     status = rv__session_agree(s, status);
     t[1] = rv__now();
@@ -396,6 +432,7 @@ int rv__graph_build(rv_graph *g, rv__owned_input *in)
         g->n_vertices = totals[0];
         g->n_edges = totals[1];
     }
+    free(b.owner);
     free(b.ghost_number);
     free(b.local_number);
     free(b.asked_number);
@@ -426,5 +463,6 @@ uint64_t rv__graph_bytes(const rv_graph *g)
 {
     const int P = g->session->size;
     return (uint64_t)g->n_local * (8 + 8 + 4) + 8 + g->m_local * (4 + (g->weights ? 8 : 0) + (g->reverse ? 1 : 0)) +
-           (uint64_t)g->n_ghost * (8 + 4) + 4 * (uint64_t)g->mirror_rank_start[P] + 8 * ((uint64_t)P + 1);
+           (uint64_t)g->n_ghost * (8 + 4) + 4 * (uint64_t)g->mirror_rank_start[P] + 8 * ((uint64_t)P + 1) +
+           (g->placement.directory ? rv__directory_bytes(g->placement.directory) : 0);
 }

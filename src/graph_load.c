@@ -25,8 +25,6 @@
  * with other work. */
 enum { BLOCK_BYTES = 8 << 20 };
 
-/* The bit that marks a shipped edge as the reverse of its line (see pack_round). */
-#define REVERSE_MARK (UINT64_C(1) << 63)
 
 /* Which input a round reads: the two files are shipped differently. */
 typedef enum { INPUT_VERTICES = 0, INPUT_EDGES = 1 } input_kind;
@@ -222,37 +220,49 @@ static int pack_round(rv_graph *g, round_scratch *r, input_kind kind, bool undir
          * the target's top bit, which no id uses (ids stop at 2^63 - 1). */
         size_t line = i < n ? i : i - n;
         out[0] = i < n ? e->src[line] : e->dst[line];
-        out[stride[q]] = i < n ? e->dst[line] : e->src[line] | REVERSE_MARK;
+        out[stride[q]] = i < n ? e->dst[line] : e->src[line] | RV__REVERSE_MARK;
         if (n_columns == 3)
             memcpy(&out[2 * stride[q]], &e->weight[line], 8);
     }
     return RV_OK;
 }
 
-/* Interns the records of one block (from the exchange, or this rank's own) into what
- * this rank owns. The targets lose their reverse marks here (kept aside when asked). */
-static int unpack_block(rv__owned_input *owned, input_kind kind, uint64_t *block, size_t n, size_t n_columns)
+int rv__owned_input_add_vertices(rv__owned_input *owned, const uint64_t *ids, size_t n)
+{
+    return rv__idmap_intern_many(&owned->ids, ids, n, NULL);
+}
+
+int rv__owned_input_add_edges(rv__owned_input *owned, const uint64_t *src, uint64_t *dst, const double *weight,
+                              size_t n)
 {
     if (n == 0)
         return RV_OK;
-    if (kind == INPUT_VERTICES)
-        return rv__idmap_intern_many(&owned->ids, block, n, NULL);
     if (reserve_edges(owned, n) != RV_OK)
         return RV_ENOMEM;
-    uint64_t *target = block + n;
+    /* The targets lose their reverse marks here (kept when the input wants them). */
     for (size_t i = 0; i < n; i++) {
         if (owned->with_reverse_marks)
-            owned->reverse[owned->n_edges + i] = (uint8_t)(target[i] >> 63);
-        target[i] &= ~REVERSE_MARK;
+            owned->reverse[owned->n_edges + i] = (uint8_t)(dst[i] >> 63);
+        dst[i] &= ~RV__REVERSE_MARK;
     }
-    int status = rv__idmap_intern_many(&owned->ids, block, n, owned->src + owned->n_edges);
+    int status = rv__idmap_intern_many(&owned->ids, src, n, owned->src + owned->n_edges);
     if (status == RV_OK)
-        status = rv__idmap_intern_many(&owned->ids, block + n, n, owned->dst + owned->n_edges);
-    if (status == RV_OK && n_columns == 3)
-        memcpy(owned->weight + owned->n_edges, block + 2 * n, n * sizeof *owned->weight);
+        status = rv__idmap_intern_many(&owned->ids, dst, n, owned->dst + owned->n_edges);
+    if (status == RV_OK && owned->with_weights)
+        memcpy(owned->weight + owned->n_edges, weight, n * sizeof *owned->weight);
     if (status == RV_OK)
         owned->n_edges += n;
     return status;
+}
+
+/* Interns the records of one block (from the exchange, or this rank's own) into what
+ * this rank owns. */
+static int unpack_block(rv__owned_input *owned, input_kind kind, uint64_t *block, size_t n, size_t n_columns)
+{
+    if (kind == INPUT_VERTICES)
+        return rv__owned_input_add_vertices(owned, block, n);
+    return rv__owned_input_add_edges(owned, block, block + n, n_columns == 3 ? (const double *)(block + 2 * n) : NULL,
+                                     n);
 }
 
 /* Takes in this round's blocks in rank order, so that edges reach the CSR in the
@@ -409,7 +419,7 @@ static void destroy_scratch(round_scratch *r)
     rv__buffer_destroy(&r->recv);
 }
 
-static void destroy_owned(rv__owned_input *in)
+void rv__owned_input_destroy(rv__owned_input *in)
 {
     rv__idmap_destroy(&in->ids);
     free(in->src);
@@ -460,8 +470,9 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
         status = rv__session_fail(s, RV_EINVAL, "no edge file given");
     if (status == RV_OK) {
         g->session = s;
-        g->undirected = o->undirected && !o->mark_reverse_edges;
-        rv__placement_init(&g->placement, o->partition, s->size);
+        g->undirected = o->undirected;
+        /* Every load starts by hash; a partition moves the vertices afterwards. */
+        rv__placement_init(&g->placement, s->size);
         if (o->vertex_file)
             status = open_part(s, &vertex_part, o->vertex_file, INPUT_VERTICES);
         if (status == RV_OK)
@@ -490,12 +501,20 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
 
     double t_build = rv__now();
     status = rv__graph_build(g, &owned);
+    double build_seconds = rv__now() - t_build + intern_seconds;
+    if (status == RV_OK)
+        status = rv__graph_place(g, o);
     if (status != RV_OK)
         goto done;
+    /* Placing by a partition is part of partitioning, building again part of the build. */
+    const rv_partition_stats *placed = &g->partition_stats;
+    shuffle_seconds += placed->structure_seconds + placed->metis_seconds + placed->directory_seconds +
+                       placed->move_seconds;
+    build_seconds += placed->rebuild_seconds;
 
     /* Statistics are reduced once here so that every rank holds the same. */
     uint64_t sums[4] = {input_bytes, rv__graph_bytes(g), rss_before, rv__rss_bytes()};
-    double seconds[3] = {read_seconds, shuffle_seconds, rv__now() - t_build + intern_seconds};
+    double seconds[3] = {read_seconds, shuffle_seconds, build_seconds};
     status = rv__comm_allreduce_u64(s, sums, 4, RV__REDUCE_SUM);
     if (status == RV_OK)
         status = rv__comm_allreduce_f64(s, seconds, 3, RV__REDUCE_MAX);
@@ -514,7 +533,7 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
     rv__log(s, RV_LOG_DEBUG, "load took %.3f s (here: reading %.3f s, shipping %.3f s, interning %.3f s)",
             rv__now() - t_start, read_seconds, shuffle_seconds, intern_seconds);
 done:
-    destroy_owned(&owned);
+    rv__owned_input_destroy(&owned);
     if (status != RV_OK) {
         rv_graph_free(&g);
         return status;
@@ -528,6 +547,14 @@ void rv_graph_free(rv_graph **graph)
     rv_graph *g = graph ? *graph : NULL;
     if (!g)
         return;
+    rv__graph_clear(g);
+    rv__placement_destroy(&g->placement);
+    free(g);
+    *graph = NULL;
+}
+
+void rv__graph_clear(rv_graph *g)
+{
     free(g->gid);
     free(g->by_id);
     free(g->offsets);
@@ -539,11 +566,23 @@ void rv_graph_free(rv_graph **graph)
     free(g->ghost_rank_start);
     free(g->mirror);
     free(g->mirror_rank_start);
-    free(g);
-    *graph = NULL;
+    g->gid = NULL;
+    g->by_id = NULL;
+    g->offsets = NULL;
+    g->targets = NULL;
+    g->weights = NULL;
+    g->reverse = NULL;
+    g->ghost_gid = NULL;
+    g->ghost_remote = NULL;
+    g->ghost_rank_start = NULL;
+    g->mirror = NULL;
+    g->mirror_rank_start = NULL;
+    g->n_local = g->n_ghost = 0;
+    g->m_local = 0;
 }
 
 uint64_t rv_graph_n_vertices(const rv_graph *graph) { return graph->n_vertices; }
 uint64_t rv_graph_n_edges(const rv_graph *graph) { return graph->n_edges; }
 bool rv_graph_has_weights(const rv_graph *graph) { return graph->weights != NULL; }
 void rv_graph_load_stats(const rv_graph *graph, rv_load_stats *out) { *out = graph->load_stats; }
+void rv_graph_partition_stats(const rv_graph *graph, rv_partition_stats *out) { *out = graph->partition_stats; }

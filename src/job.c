@@ -82,7 +82,7 @@ int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
         job->aggregate_visible = calloc(n_agg + 1, sizeof *job->aggregate_visible);
         if (!job->values || !job->halted || !job->aggregate_local || !job->aggregate_visible ||
             (p->edge_value_size && !job->edge_values) ||
-            rv__messages_init(&job->messages, g, p) != RV_OK || rv__mutations_init(&job->mutations, s->size) != RV_OK)
+            rv__messages_init(&job->messages, g, p) != RV_OK)
             status = rv__session_fail(s, RV_ENOMEM, "out of memory for program '%s' on %u vertices",
                                       p->name ? p->name : "?", g->n_local);
     }
@@ -115,7 +115,7 @@ void rv_job_free(rv_job **job_handle)
     if (!job)
         return;
     rv__messages_destroy(&job->messages);
-    rv__mutations_destroy(&job->mutations, job->session->size);
+    rv__mutations_destroy(&job->mutations);
     rv__checkpointer_free(&job->checkpointer);
     free(job->values);
     free(job->edge_values);

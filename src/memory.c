@@ -29,6 +29,42 @@ static uint64_t status_kib(const char *name)
 uint64_t rv__rss_bytes(void) { return status_kib("VmRSS"); }
 uint64_t rv__peak_rss_bytes(void) { return status_kib("VmHWM"); }
 
+/* The first number in file @p path, or UINT64_MAX if it has none ("max"). */
+static uint64_t read_number(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return UINT64_MAX;
+    unsigned long long x = 0;
+    int n = fscanf(f, "%llu", &x);
+    fclose(f);
+    return n == 1 ? (uint64_t)x : UINT64_MAX;
+}
+
+uint64_t rv__available_bytes(void)
+{
+    uint64_t available = UINT64_MAX;
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "MemAvailable:", 13) == 0) {
+                available = strtoull(line + 13, NULL, 10) * 1024;
+                break;
+            }
+        fclose(f);
+    }
+    /* A container's limit can be far below what the machine has free. */
+    uint64_t limit = read_number("/sys/fs/cgroup/memory.max");
+    uint64_t used = read_number("/sys/fs/cgroup/memory.current");
+    if (limit != UINT64_MAX && used != UINT64_MAX) {
+        uint64_t left = limit > used ? limit - used : 0;
+        if (left < available)
+            available = left;
+    }
+    return available;
+}
+
 int rv_session_memory(rv_session *s, rv_memory_stats *out, uint64_t *per_rank_peak)
 {
     uint64_t peak = rv__peak_rss_bytes();

@@ -221,20 +221,6 @@ static const unsigned char *record_payload(const rv__messages *m, const unsigned
     return p + 4;
 }
 
-/* The owner rank of ghost @p k (ghosts are grouped by owner). */
-static int ghost_owner(const rv_graph *g, uint32_t k)
-{
-    int lo = 0, hi = g->session->size - 1;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (g->ghost_rank_start[mid] <= k)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
-}
-
 void rv__messages_send_slot_bytes(rv__messages *m, uint32_t slot, const void *data, size_t size)
 {
     const rv_graph *g = m->graph;
@@ -243,7 +229,7 @@ void rv__messages_send_slot_bytes(rv__messages *m, uint32_t slot, const void *da
         append_record(m, &m->next_local, &m->n_next_local, &slot, 4, data, size);
     } else {
         uint32_t k = slot - g->n_local;
-        int owner = ghost_owner(g, k);
+        int owner = rv__graph_ghost_owner(g, k);
         append_record(m, &m->next_remote[owner], &m->n_next_remote[owner], &g->ghost_remote[k], 4, data, size);
     }
 }
@@ -428,14 +414,33 @@ void rv__messages_fail_unresolved(rv__messages *m)
 static bool send_remote_by_id(rv__messages *m, uint64_t id, const void *data, size_t size, uint32_t *local)
 {
     const rv_graph *g = m->graph;
+    const int me = g->session->rank;
     int owner = rv__placement_owner_local(&g->placement, id);
-    if (owner != g->session->rank || id > RV_ID_MAX) {
-        m->sent++;
-        append_record(m, &m->by_id[owner], &m->n_by_id[owner], &id, 8, data, size);
+    if (owner < 0 || owner == me) {
+        uint32_t v = rv__graph_local_index(g, id);
+        if (v != UINT32_MAX) {
+            *local = v;
+            return true;
+        }
+    }
+    /* With a partition, the owner is known to the keeper of the id's directory
+     * entry, its hash owner: the message goes there, and on from there if need be. */
+    if (owner < 0) {
+        owner = rv__hash_owner(id, g->session->size);
+        if (owner == me) {
+            int32_t part = rv__directory_find(g->placement.directory, id);
+            owner = part >= 0 ? part : me;
+        }
+    }
+    if (owner == me) {
+        /* Not a vertex here (yet): kept aside, since this superstep's topology
+         * changes may add it (see local_target). */
+        append_record(m, &m->unresolved, &m->n_unresolved, &id, 8, data, size);
         return false;
     }
-    *local = local_target(m, id, data, size);
-    return *local != UINT32_MAX;
+    m->sent++;
+    append_record(m, &m->by_id[owner], &m->n_by_id[owner], &id, 8, data, size);
+    return false;
 }
 
 void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message)
@@ -564,17 +569,28 @@ fold_dense(rv__messages *m, rv_combiner kind, const unsigned char *p, const uint
 }
 
 /* Delivers @p n (id[, length], payload) records, laid out as @p layout's records,
- * to the vertices of @p m; those without a vertex are kept aside (local_target).
- * Returns the position after them. */
+ * to the vertices of @p m. A message for a vertex owned elsewhere reached this rank
+ * as the keeper of its directory entry; with @p relay it is put aside for its owner
+ * (see relay_by_id()). Those without a vertex anywhere are kept aside
+ * (local_target). Returns the position after them. */
 static const unsigned char *deliver_by_id(rv__messages *m, const rv__messages *layout, const unsigned char *p,
-                                          uint64_t n)
+                                          uint64_t n, bool relay)
 {
+    const rv_graph *g = m->graph;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t id;
         size_t size;
         memcpy(&id, p, 8);
         const unsigned char *payload = record_payload(layout, p + 8, &size);
         p = payload + size;
+        if (relay && rv__graph_local_index(g, id) == UINT32_MAX) {
+            int32_t owner = rv__directory_find(g->placement.directory, id);
+            if (owner >= 0 && owner != g->session->rank) {
+                append_record(m, &m->by_id[owner], &m->n_by_id[owner], &id, 8, payload, size);
+                m->n_relayed++;
+                continue;
+            }
+        }
         uint32_t v = local_target(m, id, payload, size);
         if (v != UINT32_MAX)
             deliver(m, v, payload, size);
@@ -582,8 +598,8 @@ static const unsigned char *deliver_by_id(rv__messages *m, const rv__messages *l
     return p;
 }
 
-/* Delivers every section received. */
-static void unpack_all(rv__messages *m, rv_session *s)
+/* Delivers every section received (see deliver_by_id() for @p relay). */
+static void unpack_all(rv__messages *m, rv_session *s, bool relay)
 {
     const rv_graph *g = m->graph;
     const unsigned char *p = m->recv.data;
@@ -609,7 +625,7 @@ static void unpack_all(rv__messages *m, rv_session *s)
         }
         WITH_BUILTIN_COMBINER(m->kind, K, p = fold_records(m, K, p, h.n_indexed),
                               p = deliver_records(m, p, h.n_indexed))
-        p = deliver_by_id(m, m, p, h.n_by_id);
+        p = deliver_by_id(m, m, p, h.n_by_id, relay);
     }
 }
 
@@ -693,10 +709,51 @@ static int build_list_inbox(rv__messages *m)
     return RV_OK;
 }
 
+/* The second hop of messages by id under a partition: the keepers of directory
+ * entries forward what they received for vertices owned elsewhere. Every rank takes
+ * part when any rank has something to forward, which one reduction tells. */
+static int relay_by_id(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
+{
+    const int P = s->size;
+    uint64_t any = m->n_relayed;
+    m->n_relayed = 0;
+    int status = rv__comm_allreduce_u64(s, &any, 1, RV__REDUCE_MAX);
+    if (status != RV_OK || any == 0)
+        return status;
+    uint64_t total = 0;
+    for (int r = 0; r < P; r++) {
+        m->send_bytes[r] = m->by_id[r].size ? sizeof(section_header) + m->by_id[r].size : 0;
+        total += m->send_bytes[r];
+    }
+    if (rv__buffer_reserve(&m->send, total) != RV_OK) {
+        fail(m, RV_ENOMEM);
+        memset(m->send_bytes, 0, (size_t)P * sizeof *m->send_bytes);
+    } else {
+        unsigned char *out = m->send.data;
+        for (int r = 0; r < P; r++) {
+            if (!m->send_bytes[r])
+                continue;
+            section_header h = {.n_by_id = m->n_by_id[r]};
+            memcpy(out, &h, sizeof h);
+            memcpy(out + sizeof h, m->by_id[r].data, m->by_id[r].size);
+            m->by_id[r].size = 0;
+            m->n_by_id[r] = 0;
+            out += m->send_bytes[r];
+            if (r != s->rank)
+                *bytes_sent += m->send_bytes[r];
+        }
+    }
+    status = rv__comm_alltoallv(s, m->send.data, m->send_bytes, &m->recv, m->recv_bytes);
+    if (status == RV_OK)
+        unpack_all(m, s, false);
+    return status;
+}
+
 static void promote_next_inbox(rv__messages *m);
 
 int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
 {
+    const rv_graph *g = m->graph;
     const int P = s->size;
     uint64_t total = 0;
     uint64_t *n_indexed = m->recv_bytes; /* borrowed until the exchange fills it */
@@ -729,7 +786,9 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
     int status = rv__comm_alltoallv(s, m->send.data, m->send_bytes, &m->recv, m->recv_bytes);
     if (status != RV_OK)
         return status;
-    unpack_all(m, s);
+    unpack_all(m, s, g->placement.directory != NULL);
+    if (g->placement.directory && (status = relay_by_id(m, s, bytes_sent)) != RV_OK)
+        return status;
     promote_next_inbox(m);
     if (m->status == RV_ENOMEM)
         rv__session_fail(s, RV_ENOMEM, "out of memory for messages");
@@ -777,7 +836,7 @@ int rv__messages_move_inbox(rv__messages *to, const rv__messages *from, const ui
         }
     }
     /* Messages by id: those whose vertex now exists are delivered, the others stay. */
-    deliver_by_id(to, from, from->unresolved.data, from->n_unresolved);
+    deliver_by_id(to, from, from->unresolved.data, from->n_unresolved, false);
     promote_next_inbox(to);
     *n_unresolved = to->n_unresolved;
     return to->status == RV_ENOMEM ? RV_ENOMEM : RV_OK;

@@ -7,7 +7,8 @@
  * arrives into its inbox. Without a combiner, messages are appended to per-rank
  * lists and the receiver counting-sorts them by target into a CSR-shaped inbox.
  * Messages addressed by id (not along an edge) travel beside them and are resolved
- * on arrival.
+ * on arrival; under a partition they may take a second hop through the rank that
+ * keeps the id's directory entry.
  */
 #ifndef RV_MESSAGES_H
 #define RV_MESSAGES_H
@@ -66,9 +67,12 @@ typedef struct rv__messages {
                                     each payload at an 8-byte aligned offset */
     rv__buffer list_messages;    /* variable: one rv_message per payload, in vertex order */
 
-    /* Messages by id, per owner rank: (id[, length], payload) records. */
+    /* Messages by id, per owner rank: (id[, length], payload) records. Under a
+     * partition the sender may not know the owner; it sends to the keeper of the id's
+     * directory entry, which relays (n_relayed of them this superstep). */
     rv__buffer *by_id; /* [P] */
     uint64_t *n_by_id; /* [P] */
+    uint64_t n_relayed;
     /* Messages by id that found no vertex here: a vertex added by this superstep's
      * mutations may still take them (see rv__messages_move_inbox); otherwise they
      * fail the run. (id[, length], payload) records. */

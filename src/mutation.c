@@ -7,25 +7,15 @@
 #include "mutation.h"
 #include "sort.h"
 
-int rv__mutations_init(rv__mutations *m, int n_ranks)
+void rv__mutations_destroy(rv__mutations *m)
 {
-    *m = (rv__mutations){0};
-    m->to_rank = calloc((size_t)n_ranks, sizeof *m->to_rank);
-    return m->to_rank ? RV_OK : RV_ENOMEM;
-}
-
-void rv__mutations_destroy(rv__mutations *m, int n_ranks)
-{
-    for (int r = 0; m->to_rank && r < n_ranks; r++)
-        rv__buffer_destroy(&m->to_rank[r]);
-    free(m->to_rank);
+    rv__buffer_destroy(&m->pending);
     *m = (rv__mutations){0};
 }
 
 void rv__mutations_request(rv_job *job, rv__mutation_kind kind, uint64_t a, uint64_t b, double weight)
 {
     rv__mutations *m = &job->mutations;
-    const rv_graph *g = job->graph;
     if (a > RV_ID_MAX || ((kind == RV__ADD_EDGE || kind == RV__REMOVE_EDGE) && b > RV_ID_MAX)) {
         rv__session_fail(job->session, RV_EINVAL, "program '%s' asked to change a vertex id above 2^63-1",
                          job->program.name ? job->program.name : "?");
@@ -33,7 +23,7 @@ void rv__mutations_request(rv_job *job, rv__mutation_kind kind, uint64_t a, uint
             job->messages.status = RV_EINVAL;
         return;
     }
-    rv__buffer *to = &m->to_rank[rv__placement_owner_local(&g->placement, a)];
+    rv__buffer *to = &m->pending;
     if (rv__buffer_reserve(to, to->size + sizeof(rv__mutation)) != RV_OK) {
         m->status = RV_ENOMEM;
         return;
@@ -299,6 +289,7 @@ static int build_graph(const rv_graph *old, const supply *sp, int status, rv_gra
     status = rv__session_agree(s, status);
     if (status == RV_OK) {
         g->session = s;
+        /* The placement, and its directory, now belong to the new graph. */
         g->placement = old->placement;
         g->undirected = old->undirected;
         g->load_stats = old->load_stats;
@@ -310,6 +301,8 @@ static int build_graph(const rv_graph *old, const supply *sp, int status, rv_gra
     free(in.weight);
     free(in.reverse);
     if (status != RV_OK) {
+        if (g)
+            g->placement.directory = NULL; /* still the old graph's */
         rv_graph_free(&g);
         return status;
     }
@@ -391,32 +384,44 @@ static int carry_state(rv_job *job, const rv_graph *old, const plan *p, const su
     return job->messages.status == RV_OK ? RV_OK : job->messages.status;
 }
 
-/* Exchanges the requests: each rank gets those for the vertices it owns. */
+/* Exchanges the requests: each rank gets those for the vertices it owns. Collective. */
 static int exchange_requests(rv_job *job, rv__buffer *recv, uint64_t *n_received)
 {
     rv_session *s = job->session;
     const int P = s->size;
+    rv__mutations *m = &job->mutations;
+    const rv__mutation *requests = (const rv__mutation *)m->pending.data;
+    size_t n = m->status == RV_OK ? m->n : 0;
     uint64_t *send_bytes = calloc((size_t)P, sizeof *send_bytes), *recv_bytes = calloc((size_t)P, sizeof *recv_bytes);
+    uint64_t *keys = calloc(n + 1, sizeof *keys);
+    int *owners = malloc((n + 1) * sizeof *owners);
+    size_t *at = calloc((size_t)P + 1, sizeof *at);
     rv__buffer send = {0};
-    size_t total = 0;
-    int status = send_bytes && recv_bytes && job->mutations.status == RV_OK ? RV_OK : RV_ENOMEM;
-    for (int r = 0; r < P; r++)
-        total += job->mutations.to_rank[r].size;
-    if (status == RV_OK && rv__buffer_reserve(&send, total + 8) != RV_OK)
+    int status = send_bytes && recv_bytes && keys && owners && at && m->status == RV_OK ? RV_OK : RV_ENOMEM;
+    if (status != RV_OK)
+        n = 0;
+    for (size_t i = 0; i < n; i++)
+        keys[i] = requests[i].a;
+    /* Every rank asks, with its requests or none: a directory answers collectively. */
+    int placed = rv__placement_owners(s, &job->graph->placement, keys, n, owners);
+    status = status != RV_OK ? status : placed;
+    if (status == RV_OK && rv__buffer_reserve(&send, n * sizeof(rv__mutation) + 8) != RV_OK)
         status = RV_ENOMEM;
-    size_t at = 0;
-    for (int r = 0; r < P && status == RV_OK; r++) {
-        if (job->mutations.to_rank[r].size)
-            memcpy(send.data + at, job->mutations.to_rank[r].data, job->mutations.to_rank[r].size);
-        send_bytes[r] = job->mutations.to_rank[r].size;
-        at += send_bytes[r];
-    }
-    for (int r = 0; r < P; r++)
-        job->mutations.to_rank[r].size = 0;
-    job->mutations.n = 0;
-    job->mutations.status = RV_OK;
-    if (status != RV_OK && send_bytes)
+    if (status == RV_OK) {
+        for (size_t i = 0; i < n; i++)
+            send_bytes[owners[i]] += sizeof(rv__mutation);
+        for (int r = 0; r < P; r++)
+            at[r + 1] = at[r] + send_bytes[r];
+        for (size_t i = 0; i < n; i++) {
+            memcpy(send.data + at[owners[i]], &requests[i], sizeof requests[i]);
+            at[owners[i]] += sizeof requests[i];
+        }
+    } else if (send_bytes) {
         memset(send_bytes, 0, (size_t)P * sizeof *send_bytes);
+    }
+    m->pending.size = 0;
+    m->n = 0;
+    m->status = RV_OK;
     int exchanged = send_bytes && recv_bytes ? rv__comm_alltoallv(s, send.data, send_bytes, recv, recv_bytes) : RV_ENOMEM;
     status = status != RV_OK ? status : exchanged;
     uint64_t bytes = 0;
@@ -425,6 +430,9 @@ static int exchange_requests(rv_job *job, rv__buffer *recv, uint64_t *n_received
     *n_received = bytes / sizeof(rv__mutation);
     free(send_bytes);
     free(recv_bytes);
+    free(keys);
+    free(owners);
+    free(at);
     rv__buffer_destroy(&send);
     return status;
 }
@@ -461,6 +469,7 @@ int rv__mutations_apply(rv_job *job, uint64_t *n_unresolved)
     new_index = malloc(((size_t)g->n_local + 1) * sizeof *new_index);
     if (old && new_index) {
         *old = *g;
+        old->placement.directory = NULL; /* the new graph holds it now */
         *g = *built;
         free(built);
         built = NULL;

@@ -1,7 +1,8 @@
 /* mutation.h — topology changes that compute() requests, applied to the graph at the superstep barrier.
  *
  * Requests travel to the owner of the vertex they concern (the source, for an
- * edge) and are applied after the superstep's messages were delivered, in Pregel's
+ * edge; a vertex a partition's directory does not know lives at its hash owner)
+ * and are applied after the superstep's messages were delivered, in Pregel's
  * order: edge removals, vertex removals, vertex additions, edge additions. The rules
  * (stated for users in rivulet.h):
  *  - removing the edge u->v removes every u->v edge that existed at the barrier;
@@ -40,15 +41,16 @@ typedef struct rv__mutation {
     double weight;
 } rv__mutation;
 
-/* This superstep's requests, per owner rank. */
+/* This superstep's requests, in the order they were made. They learn their owners
+ * at the barrier: under a partition, owners are asked of the directory, which is a
+ * collective call. */
 typedef struct rv__mutations {
-    rv__buffer *to_rank; /* [P] rv__mutation records */
-    uint64_t n;          /* requests this superstep, all ranks' buffers together */
-    int status;          /* RV_ENOMEM when a request could not be kept */
+    rv__buffer pending; /* rv__mutation records */
+    uint64_t n;
+    int status;         /* RV_ENOMEM when a request could not be kept */
 } rv__mutations;
 
-int rv__mutations_init(rv__mutations *m, int n_ranks);
-void rv__mutations_destroy(rv__mutations *m, int n_ranks);
+void rv__mutations_destroy(rv__mutations *m);
 
 /* Records a request from compute() (checked: ids at most RV_ID_MAX). */
 void rv__mutations_request(rv_job *job, rv__mutation_kind kind, uint64_t a, uint64_t b, double weight);

@@ -21,7 +21,7 @@ typedef struct main_args {
 static void usage(FILE *out, const char *program, const rv_algorithm *algorithm)
 {
     fprintf(out,
-            "usage: %s EDGE_FILE [--vertices FILE] [--undirected] [--output FILE]\n"
+            "usage: %s EDGE_FILE [--vertices FILE] [--directed | --undirected] [--output FILE]\n"
             "       %*s [--max-supersteps N] [--KEY VALUE | --param KEY=VALUE]...\n"
             "Runs %s (start it under mpirun for several processes). Options of %s:\n",
             program, (int)strlen(program), "", algorithm->name, algorithm->name);
@@ -51,16 +51,33 @@ static int parse(int argc, char **argv, const rv_algorithm *algorithm, rv_params
             out->edge_file = arg;
             continue;
         }
-        const char *name = arg + 2;
-        if (strcmp(name, "undirected") == 0) {
-            out->undirected = true;
+        /* --NAME VALUE or --NAME=VALUE */
+        char name_buffer[128];
+        const char *name = arg + 2, *value = NULL;
+        const char *equals = strchr(name, '=');
+        if (equals) {
+            if ((size_t)(equals - name) >= sizeof name_buffer) {
+                snprintf(error, capacity, "unknown option '%s' (see --help)", arg);
+                return 2;
+            }
+            snprintf(name_buffer, sizeof name_buffer, "%.*s", (int)(equals - name), name);
+            name = name_buffer;
+            value = equals + 1;
+        }
+        if (strcmp(name, "undirected") == 0 || strcmp(name, "directed") == 0) {
+            if (value) {
+                snprintf(error, capacity, "option '--%s' takes no value", name);
+                return 2;
+            }
+            out->undirected = strcmp(name, "undirected") == 0;
             continue;
         }
-        if (i + 1 >= argc) {
+        if (!value && i + 1 >= argc) {
             snprintf(error, capacity, "option '%s' needs a value", arg);
             return 2;
         }
-        const char *value = argv[++i];
+        if (!value)
+            value = argv[++i];
         char key[128];
         if (strcmp(name, "vertices") == 0) {
             out->vertex_file = value;

@@ -96,7 +96,17 @@ typedef struct rv_graph rv_graph;
 
 /** How the owner rank of each vertex is chosen. */
 typedef enum {
-    RV_PARTITION_HASH = 0 /**< owner = mix64(id) mod P */
+    RV_PARTITION_HASH = 0, /**< owner = mix64(id) mod P */
+    /** METIS when there are several ranks and the graph is within METIS's limits (2^31 - 1
+     *  adjacency entries) and fits in the memory of rank 0, where METIS runs; otherwise
+     *  hash, and rv_partition_stats.notice says why. */
+    RV_PARTITION_AUTO,
+    /** METIS_PartGraphKway on the undirected structure of the graph, with vertex weights
+     *  1 + out-degree. A graph METIS cannot take is refused with RV_ELIMIT. */
+    RV_PARTITION_METIS,
+    /** The parts listed in rv_load_options.partition_file (`id part` lines, as
+     *  rv_graph_write_partition() writes them). */
+    RV_PARTITION_FILE
 } rv_partition_kind;
 
 /** Options for rv_graph_load(). Zero-initialise, then set what you need. */
@@ -122,6 +132,16 @@ typedef struct rv_load_options {
      *  validated but not stored. */
     bool keep_weights;
     rv_partition_kind partition;
+    /** With RV_PARTITION_FILE: the partition file, one `id part` line per vertex with part
+     *  in [0, P). A missing or unknown vertex, a part out of range, a repeated id or a
+     *  malformed line is refused (RV_EPARSE, naming file and line). */
+    const char *partition_file;
+    /** METIS's allowed imbalance: no part's vertex weight may exceed this multiple of the
+     *  mean (0 means the default, 1.05). */
+    double imbalance;
+    /** The most memory METIS may use on rank 0, in bytes (0: what the system reports as
+     *  available there). Above it, RV_PARTITION_AUTO uses hash and RV_PARTITION_METIS fails. */
+    uint64_t metis_max_bytes;
     /** With @c undirected, for a directed file read through its undirected view:
      *  remember which stored edges are the reverse of a line (the line `u v` also
      *  gives v the edge v→u), so that rv_edge_direction() tells RV_EDGE_OUT from
@@ -155,6 +175,44 @@ typedef struct rv_load_stats {
 } rv_load_stats;
 /** Copies the load statistics of @p graph. */
 void rv_graph_load_stats(const rv_graph *graph, rv_load_stats *out);
+
+/** How a graph is partitioned and how good the partition is; the same on every rank. */
+typedef struct rv_partition_stats {
+    rv_partition_kind kind;   /**< what placed the vertices: HASH, METIS or FILE (never AUTO) */
+    int n_parts;              /**< the number of parts */
+    char notice[256];         /**< why RV_PARTITION_AUTO fell back to hash, or "" */
+    double structure_seconds; /**< building the undirected structure and gathering it for METIS */
+    double metis_seconds;     /**< METIS itself */
+    double directory_seconds; /**< handing parts back and spreading them into the directory
+                                   (for a partition file: reading and checking it) */
+    double move_seconds;      /**< moving vertices and edges to their new owners */
+    double rebuild_seconds;   /**< building the CSR again on the new owners */
+    uint64_t edge_cut;        /**< directed edges whose two ends are in different parts */
+    double edge_cut_fraction; /**< edge_cut over all directed edges (0 without edges) */
+    uint64_t vertices_max;    /**< vertices of the largest part */
+    double vertices_mean;
+    uint64_t edges_max;       /**< out-edges of the part with the most */
+    double edges_mean;
+    uint64_t ghosts_max;      /**< ghost vertices (remote neighbours) of the rank with the most;
+                                   0 for a partition written to a file */
+    double ghosts_mean;
+} rv_partition_stats;
+/** Copies the partition statistics of @p graph. */
+void rv_graph_partition_stats(const rv_graph *graph, rv_partition_stats *out);
+
+/** Options for rv_graph_write_partition(). Zero-initialise, then set what you need. */
+typedef struct rv_partition_options {
+    int n_parts;              /**< parts to make (0: the number of ranks) */
+    double imbalance;         /**< as rv_load_options.imbalance (0: 1.05) */
+    uint64_t metis_max_bytes; /**< as rv_load_options.metis_max_bytes */
+} rv_partition_options;
+/** Partitions @p graph with METIS into options->n_parts parts and writes the partition
+ *  to @p path (standard output, from rank 0, when NULL or "-") as `id part` lines in
+ *  ascending id order, for a later load with RV_PARTITION_FILE on that many ranks. Does not move the graph. @p stats (may be
+ *  NULL) receives the partition's quality. RV_ELIMIT when METIS cannot take the graph.
+ *  Collective. */
+int rv_graph_write_partition(rv_graph *graph, const rv_partition_options *options, const char *path,
+                             rv_partition_stats *stats);
 
 /* ------------------------------------------------------------------------- */
 /** @name Vertex programs */
@@ -645,8 +703,9 @@ typedef const rv_algorithm *(*rv_plugin_entry)(unsigned *api_version);
     }
 
 /** The whole main() of a standalone program that runs @p algorithm:
- *  `PROGRAM EDGE_FILE [--vertices FILE] [--undirected] [--output FILE]
- *  [--max-supersteps N] [--KEY VALUE | --param KEY=VALUE]...`. It opens and closes
+ *  `PROGRAM EDGE_FILE [--vertices FILE] [--directed | --undirected] [--output FILE]
+ *  [--max-supersteps N] [--KEY VALUE | --param KEY=VALUE]...` (--NAME=VALUE works
+ *  too). It opens and closes
  *  the MPI session itself. Returns the exit status: 0, 1 for a runtime error, 2 for
  *  a usage error (the message is printed once, by rank 0). */
 int rv_main(int argc, char **argv, const rv_algorithm *algorithm);

@@ -1,9 +1,11 @@
-/* args.c — parsing the `rivulet run` command line. One table describes the run options,
- * and both the parser and `rivulet run --help` read it, so they cannot disagree. */
+/* args.c — parsing the `rivulet run` and `rivulet partition` command lines. One table
+ * describes their options, and both the parser and the commands' --help read it, so
+ * they cannot disagree. */
 #include "cli.h"
 
 #include "algorithms/registry.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,69 +24,119 @@ typedef enum {
     OPT_CHUNK_SIZE,
     OPT_KEEP,
     OPT_RESUME,
+    OPT_PARTITION,
+    OPT_IMBALANCE,
+    OPT_METIS_MEMORY,
+    OPT_PARTS,
     OPT_PARAM
 } option_id;
 
-/* One option of `rivulet run` itself (the algorithm's options come from its specs). */
+/* Which commands take an option. */
+enum { RUN = RV__CLI_RUN, PARTITION = RV__CLI_PARTITION, BOTH = RV__CLI_RUN | RV__CLI_PARTITION };
+
+/* One option of `rivulet run` or `rivulet partition` (an algorithm's options come from
+ * its specs). */
 typedef struct run_option {
     option_id id;
+    unsigned commands;      /* RUN, PARTITION or BOTH */
     const char *name;       /* without the leading "--" */
     const char *value_name; /* shown in help; NULL for a flag that takes no value */
     const char *help;
 } run_option;
 
 static const run_option run_options[] = {
-    {OPT_OUTPUT, "output", "FILE", "write `id value` lines to FILE instead of standard output"},
-    {OPT_UNDIRECTED, "undirected", NULL, "treat every edge as going both ways (overrides the dataset)"},
-    {OPT_DIRECTED, "directed", NULL, "treat edges as directed (overrides the dataset)"},
-    {OPT_MAX_SUPERSTEPS, "max-supersteps", "N", "stop after N supersteps (default 0 = no limit)"},
-    {OPT_QUIET, "quiet", NULL, "print no progress lines and no summary"},
-    {OPT_STATS, "stats", "FILE", "write timings, counts and memory use as JSON to FILE"},
-    {OPT_LOG_LEVEL, "log-level", "LEVEL", "library messages to show: error, warn (default), info, debug"},
-    {OPT_CHECKPOINT_DIR, "checkpoint-dir", "DIR",
+    {OPT_PARTS, PARTITION, "parts", "K", "the number of parts, one per rank of the runs that will use it (required)"},
+    {OPT_OUTPUT, RUN, "output", "FILE", "write `id value` lines to FILE instead of standard output"},
+    {OPT_OUTPUT, PARTITION, "output", "FILE", "write `id part` lines to FILE instead of standard output"},
+    {OPT_UNDIRECTED, BOTH, "undirected", NULL, "treat every edge as going both ways (overrides the dataset)"},
+    {OPT_DIRECTED, BOTH, "directed", NULL, "treat edges as directed (overrides the dataset)"},
+    {OPT_PARTITION, RUN, "partition", "HOW",
+     "which rank owns each vertex: auto (default: metis on several ranks if the graph fits, else hash), metis, "
+     "hash, or a partition FILE from 'rivulet partition' (write ./metis for a file named metis)"},
+    {OPT_IMBALANCE, BOTH, "imbalance", "X", "METIS: the largest part's weight over the mean (default 1.05)"},
+    {OPT_METIS_MEMORY, BOTH, "metis-memory", "BYTES",
+     "METIS: the most memory it may take on rank 0 (suffix K, M, G; default: what is available)"},
+    {OPT_MAX_SUPERSTEPS, RUN, "max-supersteps", "N", "stop after N supersteps (default 0 = no limit)"},
+    {OPT_QUIET, RUN, "quiet", NULL, "print no progress lines and no summary"},
+    {OPT_QUIET, PARTITION, "quiet", NULL, "print no summary"},
+    {OPT_STATS, RUN, "stats", "FILE", "write timings, counts, memory and the partition's quality as JSON to FILE"},
+    {OPT_PARAM, RUN, "param", "KEY=VALUE", "set the algorithm's option KEY (like --KEY VALUE); repeatable"},
+    {OPT_LOG_LEVEL, BOTH, "log-level", "LEVEL", "library messages to show: error, warn (default), info, debug"},
+    {OPT_CHECKPOINT_DIR, RUN, "checkpoint-dir", "DIR",
      "checkpoint to DIR (%r = rank, %h = host: one directory per rank, e.g. on a local disk)"},
-    {OPT_CHECKPOINT_EVERY, "checkpoint-every", "N", "checkpoint after every N supersteps"},
-    {OPT_REPLICAS, "replicas", "R", "copies of every checkpoint chunk, on distinct ranks (default 3, at most P)"},
-    {OPT_CHUNK_SIZE, "chunk-size", "BYTES", "checkpoint chunk size, 4K to 1G (default 64M; suffixes K, M, G)"},
-    {OPT_KEEP, "keep", "K", "keep the newest K committed checkpoints (default 2)"},
-    {OPT_RESUME, "resume", NULL, "continue from the newest checkpoint in --checkpoint-dir (if there is one)"},
-    {OPT_PARAM, "param", "KEY=VALUE", "set the algorithm's option KEY (like --KEY VALUE); repeatable"},
-    {OPT_HELP, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
+    {OPT_CHECKPOINT_EVERY, RUN, "checkpoint-every", "N", "checkpoint after every N supersteps"},
+    {OPT_REPLICAS, RUN, "replicas", "R", "copies of every checkpoint chunk, on distinct ranks (default 3, at most P)"},
+    {OPT_CHUNK_SIZE, RUN, "chunk-size", "BYTES", "checkpoint chunk size, 4K to 1G (default 64M; suffixes K, M, G)"},
+    {OPT_KEEP, RUN, "keep", "K", "keep the newest K committed checkpoints (default 2)"},
+    {OPT_RESUME, RUN, "resume", NULL, "continue from the newest checkpoint in --checkpoint-dir (if there is one)"},
+    {OPT_HELP, RUN, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
+    {OPT_HELP, PARTITION, "help", NULL, "show this help; also -h"},
 };
 enum { N_RUN_OPTIONS = sizeof run_options / sizeof run_options[0] };
 
-void rv__cli_args_print_help(FILE *out)
+const char *rv__cli_partition_name(rv_partition_kind kind)
 {
-    fprintf(out,
-            "usage: rivulet run ALGO INPUT [OPTIONS] [ALGORITHM OPTIONS]\n"
-            "\n"
-            "Runs algorithm ALGO (a name or alias from 'rivulet list', or a plug-in: a\n"
-            "path like ./myprog.so) on INPUT. Start it under mpirun to use several\n"
-            "processes: mpirun -np 4 rivulet run ALGO INPUT\n"
-            "\n"
-            "INPUT is a Graphalytics dataset when INPUT.properties exists or INPUT ends in\n"
-            ".properties: that file names the vertex and edge files, the directedness, the\n"
-            "weight column and the algorithm's parameters. Otherwise INPUT is an edge list\n"
-            "with `src dst [weight]` per line, directed unless --undirected.\n"
-            "\n"
-            "Options (after `run`, as --opt VALUE or --opt=VALUE; `--` ends the options):\n");
+    switch (kind) {
+    case RV_PARTITION_HASH:
+        return "hash";
+    case RV_PARTITION_AUTO:
+        return "auto";
+    case RV_PARTITION_METIS:
+        return "metis";
+    case RV_PARTITION_FILE:
+        return "file";
+    }
+    return "?";
+}
+
+void rv__cli_args_print_help(FILE *out, rv__cli_command command)
+{
+    if (command == RV__CLI_PARTITION)
+        fprintf(out,
+                "usage: rivulet partition INPUT --parts K [--output FILE] [OPTIONS]\n"
+                "\n"
+                "Partitions INPUT into K parts with METIS (on its undirected structure, vertex\n"
+                "weights 1 + out-degree) and writes one `id part` line per vertex, ascending by\n"
+                "id. 'mpirun -np K rivulet run ALGO INPUT --partition FILE' then reuses it.\n"
+                "Needs no mpirun (it may run under one all the same).\n"
+                "\n"
+                "INPUT is an edge list or a Graphalytics dataset, as for 'rivulet run'.\n"
+                "\n"
+                "Options (as --opt VALUE or --opt=VALUE; `--` ends the options):\n");
+    else
+        fprintf(out,
+                "usage: rivulet run ALGO INPUT [OPTIONS] [ALGORITHM OPTIONS]\n"
+                "\n"
+                "Runs algorithm ALGO (a name or alias from 'rivulet list', or a plug-in: a\n"
+                "path like ./myprog.so) on INPUT. Start it under mpirun to use several\n"
+                "processes: mpirun -np 4 rivulet run ALGO INPUT\n"
+                "\n"
+                "INPUT is a Graphalytics dataset when INPUT.properties exists or INPUT ends in\n"
+                ".properties: that file names the vertex and edge files, the directedness, the\n"
+                "weight column and the algorithm's parameters. Otherwise INPUT is an edge list\n"
+                "with `src dst [weight]` per line, directed unless --undirected.\n"
+                "\n"
+                "Options (after `run`, as --opt VALUE or --opt=VALUE; `--` ends the options):\n");
     size_t width = 0;
     for (size_t i = 0; i < N_RUN_OPTIONS; i++) {
         const run_option *o = &run_options[i];
         const size_t w = 2 + strlen(o->name) + (o->value_name != NULL ? 1 + strlen(o->value_name) : 0);
-        if (w > width)
+        if ((o->commands & command) && w > width)
             width = w;
     }
     for (size_t i = 0; i < N_RUN_OPTIONS; i++) {
         const run_option *o = &run_options[i];
+        if (!(o->commands & command))
+            continue;
         char column[64];
         snprintf(column, sizeof column, "--%s%s%s", o->name, o->value_name != NULL ? " " : "",
                  o->value_name != NULL ? o->value_name : "");
         fprintf(out, "  %-*s  %s\n", (int)width, column, o->help);
     }
-    fprintf(out, "\n"
-                 "Algorithm options (after ALGO) are listed by 'rivulet run ALGO --help'.\n"
-                 "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+    if (command == RV__CLI_RUN)
+        fprintf(out, "\n"
+                     "Algorithm options (after ALGO) are listed by 'rivulet run ALGO --help'.\n");
+    fprintf(out, "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
 }
 
 /* The parser's state beyond what ends up in rv__cli_run_args. */
@@ -113,10 +165,11 @@ static void fail(parser *p, const char *format, ...)
     va_end(args);
 }
 
-static const run_option *find_run_option(const char *name, size_t length)
+static const run_option *find_run_option(const char *name, size_t length, rv__cli_command command)
 {
     for (size_t i = 0; i < N_RUN_OPTIONS; i++)
-        if (strlen(run_options[i].name) == length && strncmp(run_options[i].name, name, length) == 0)
+        if ((run_options[i].commands & command) && strlen(run_options[i].name) == length &&
+            strncmp(run_options[i].name, name, length) == 0)
             return &run_options[i];
     return NULL;
 }
@@ -149,30 +202,6 @@ static bool parse_count(const char *text, uint64_t *out)
     return true;
 }
 
-/* A byte count with an optional binary suffix: 4096, 64K, 64M, 1G. */
-static bool parse_bytes(const char *text, uint64_t *out)
-{
-    size_t length = strlen(text);
-    uint64_t unit = 1;
-    char digits[32];
-    if (length == 0 || length >= sizeof digits)
-        return false;
-    memcpy(digits, text, length + 1);
-    switch (digits[length - 1]) {
-    case 'K': case 'k': unit = UINT64_C(1) << 10; break;
-    case 'M': case 'm': unit = UINT64_C(1) << 20; break;
-    case 'G': case 'g': unit = UINT64_C(1) << 30; break;
-    default: break;
-    }
-    if (unit != 1)
-        digits[length - 1] = '\0';
-    uint64_t n;
-    if (!parse_count(digits, &n) || n > UINT64_MAX / unit)
-        return false;
-    *out = n * unit;
-    return true;
-}
-
 /* --param KEY=VALUE: an algorithm option by name, as a plug-in's users may prefer. */
 static int apply_param(parser *p, const char *value)
 {
@@ -202,10 +231,82 @@ static int apply_param(parser *p, const char *value)
     return RV_OK;
 }
 
+/* A byte count with an optional binary suffix: 512, 64K, 300M, 2G. */
+static bool parse_bytes(const char *text, uint64_t *out)
+{
+    size_t length = strlen(text);
+    unsigned shift = 0;
+    if (length > 0) {
+        switch (text[length - 1]) {
+        case 'k': case 'K': shift = 10; break;
+        case 'm': case 'M': shift = 20; break;
+        case 'g': case 'G': shift = 30; break;
+        case 't': case 'T': shift = 40; break;
+        default: break;
+        }
+    }
+    char digits[32];
+    if (shift) {
+        if (length - 1 >= sizeof digits)
+            return false;
+        memcpy(digits, text, length - 1);
+        digits[length - 1] = '\0';
+        text = digits;
+    }
+    uint64_t x;
+    if (!parse_count(text, &x) || x > UINT64_MAX >> shift)
+        return false;
+    *out = x << shift;
+    return true;
+}
+
+static void apply_partition(parser *p, const char *value)
+{
+    rv__cli_run_args *args = p->args;
+    args->partition_file = NULL;
+    if (strcmp(value, "auto") == 0)
+        args->partition = RV_PARTITION_AUTO;
+    else if (strcmp(value, "metis") == 0)
+        args->partition = RV_PARTITION_METIS;
+    else if (strcmp(value, "hash") == 0)
+        args->partition = RV_PARTITION_HASH;
+    else if (*value == '\0')
+        fail(p, "--partition: expected auto, metis, hash or a partition file");
+    else {
+        args->partition = RV_PARTITION_FILE;
+        args->partition_file = value;
+    }
+}
+
 static void apply_run_option(parser *p, const run_option *option, const char *value)
 {
     rv__cli_run_args *args = p->args;
     switch (option->id) {
+    case OPT_PARTITION:
+        apply_partition(p, value);
+        break;
+    case OPT_IMBALANCE: {
+        char *end = NULL;
+        double x = strtod(value, &end);
+        if (*value == '\0' || *end != '\0' || !isfinite(x) || x < 1.0)
+            fail(p, "--%s: expected a number of at least 1 (such as 1.05): '%s'", option->name, value);
+        else
+            args->imbalance = x;
+        break;
+    }
+    case OPT_METIS_MEMORY:
+        if (!parse_bytes(value, &args->metis_max_bytes) || args->metis_max_bytes == 0)
+            fail(p, "--%s: expected a positive number of bytes (suffix K, M or G allowed): '%s'", option->name,
+                 value);
+        break;
+    case OPT_PARTS: {
+        uint64_t k = 0;
+        if (!parse_count(value, &k) || k == 0 || k > INT32_MAX)
+            fail(p, "--%s: expected a positive integer: '%s'", option->name, value);
+        else
+            args->parts = (int)k;
+        break;
+    }
     case OPT_HELP:
         args->help = true;
         break;
@@ -276,6 +377,13 @@ static int take_positional(parser *p, const char *arg)
 {
     rv__cli_run_args *args = p->args;
     const int index = p->n_positional++;
+    if (args->command == RV__CLI_PARTITION) {
+        if (index == 0)
+            args->input = arg;
+        else
+            fail(p, "unexpected argument '%s' (INPUT is '%s')", arg, args->input);
+        return RV_OK;
+    }
     if (index == 0 && rv__cli_is_plugin_path(arg)) {
         char reason[1024];
         int status = rv__cli_plugin_load(arg, &args->algorithm, &args->plugin, reason, sizeof reason);
@@ -323,14 +431,16 @@ static int take_option(parser *p, int argc, char **argv, int *i)
 
     /* The run options come first, so an algorithm option of the same name could never
      * be reached; the registry avoids such names. */
-    const run_option *option = find_run_option(name, length);
+    const run_option *option = find_run_option(name, length, args->command);
     const rv_param_spec *spec = NULL;
     if (option == NULL && args->algorithm != NULL)
         spec = find_param(args->algorithm, name, length);
     if (option == NULL && spec == NULL) {
         if (p->unknown_algorithm)
             return RV_OK; /* already reported; the option may belong to the misspelt ALGO */
-        if (args->algorithm != NULL)
+        if (args->command == RV__CLI_PARTITION)
+            fail(p, "unknown option '--%.*s' (see 'rivulet partition --help')", (int)length, name);
+        else if (args->algorithm != NULL)
             fail(p, "unknown option '--%.*s' for %s (see 'rivulet run %s --help')", (int)length, name,
                  args->algorithm->name, args->algorithm->name);
         else
@@ -370,10 +480,10 @@ static int take_option(parser *p, int argc, char **argv, int *i)
     return RV_OK;
 }
 
-int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_run_args *out, char *error,
-                       size_t error_capacity)
+int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_command command, rv__cli_run_args *out,
+                       char *error, size_t error_capacity)
 {
-    *out = (rv__cli_run_args){.log_level = RV_LOG_WARN};
+    *out = (rv__cli_run_args){.command = command, .log_level = RV_LOG_WARN, .partition = RV_PARTITION_AUTO};
     if (error != NULL && error_capacity > 0)
         error[0] = '\0';
     parser p = {.args = out, .error = error, .error_capacity = error_capacity};
@@ -397,7 +507,14 @@ int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_run_args *out, 
         }
     }
 
-    if (!p.unknown_algorithm && !out->help) {
+    if (command == RV__CLI_PARTITION && !out->help) {
+        if (out->input == NULL)
+            fail(&p, "missing INPUT (an edge list file or a Graphalytics dataset)");
+        else if (out->parts == 0)
+            fail(&p, "missing --parts K (the number of parts)");
+        if (out->directed && out->undirected)
+            fail(&p, "--directed and --undirected exclude each other");
+    } else if (!p.unknown_algorithm && !out->help) {
         if (out->algorithm == NULL)
             fail(&p, "missing ALGO (see 'rivulet list')");
         else if (out->input == NULL)

@@ -65,12 +65,17 @@ int rv__cli_plugin_load(const char *path, const rv_algorithm **algorithm, void *
                         size_t error_capacity);
 void rv__cli_plugin_unload(void **handle);
 
-/* ---- args.c: the `run` command line -------------------------------------------- */
+/* ---- args.c: the `run` and `partition` command lines ------------------------------ */
 
-/* Everything `rivulet run` was asked to do. Strings point into argv. */
+/* The commands whose arguments args.c parses; an option may belong to both. */
+typedef enum { RV__CLI_RUN = 1, RV__CLI_PARTITION = 2 } rv__cli_command;
+
+/* Everything `rivulet run` (or `rivulet partition`) was asked to do. Strings point
+ * into argv. */
 typedef struct rv__cli_run_args {
+    rv__cli_command command;
     bool help;                    /* --help/-h anywhere: print help instead of running */
-    const rv_algorithm *algorithm; /* NULL when ALGO is missing or unknown */
+    const rv_algorithm *algorithm; /* NULL when ALGO is missing or unknown (always for partition) */
     const char *input;            /* INPUT, or NULL when missing */
     const char *output;           /* --output, NULL = standard output */
     const char *stats_path;       /* --stats, NULL = no JSON */
@@ -85,22 +90,30 @@ typedef struct rv__cli_run_args {
     uint64_t chunk_bytes;         /* --chunk-size, 0 = the library's default */
     int keep;                     /* --keep, 0 = the library's default */
     bool resume;                  /* --resume */
+    rv_partition_kind partition;  /* --partition (default auto) */
+    const char *partition_file;   /* --partition FILE */
+    double imbalance;             /* --imbalance, 0 = the library's default */
+    uint64_t metis_max_bytes;     /* --metis-memory, 0 = what is available */
+    int parts;                    /* partition: --parts */
     /* The algorithm's options given on the command line, already type-checked. The
      * dataset's values fill only what is not set here, so the command line wins. */
     rv_params *params;
     void *plugin; /* the plug-in ALGO came from, or NULL for a built-in */
 } rv__cli_run_args;
 
-/* Parses argv[first..argc-1] (the arguments after `run`). Returns RV_OK, or RV_EINVAL
- * for a usage error (first reason in @p error), or RV_ENOMEM. A help request returns
- * RV_OK with help set, even when other arguments are wrong, except that an unknown
- * ALGO is still an error (there is no help to show for it). After an error @p out
- * holds nothing to release; after RV_OK release it with rv__cli_args_destroy(). */
-int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_run_args *out, char *error,
-                       size_t error_capacity);
+/* Parses argv[first..argc-1], the arguments after `run` or `partition` (@p command).
+ * Returns RV_OK, or RV_EINVAL for a usage error (first reason in @p error), or
+ * RV_ENOMEM. A help request returns RV_OK with help set, even when other arguments
+ * are wrong, except that an unknown ALGO is still an error (there is no help to show
+ * for it). After an error @p out holds nothing to release; after RV_OK release it
+ * with rv__cli_args_destroy(). */
+int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_command command, rv__cli_run_args *out,
+                       char *error, size_t error_capacity);
 void rv__cli_args_destroy(rv__cli_run_args *args);
-/* `rivulet run --help`, generated from the option table. */
-void rv__cli_args_print_help(FILE *out);
+/* `rivulet run --help` or `rivulet partition --help`, generated from the option table. */
+void rv__cli_args_print_help(FILE *out, rv__cli_command command);
+/* The name of a partition kind as --partition spells it ("metis"). */
+const char *rv__cli_partition_name(rv_partition_kind kind);
 
 /* ---- input.c: INPUT as a plain edge list or a Graphalytics dataset ------------- */
 
@@ -115,7 +128,7 @@ typedef struct rv__cli_input {
 
 /* Resolves args->input for args->algorithm: fills @p out and, for a dataset, fills
  * the algorithm's parameters that the command line did not set from the dataset's
- * keys. Returns RV_OK or an error status with one line in @p error (which names the
+ * keys. Without an algorithm (`rivulet partition`) no weights are read. Returns RV_OK or an error status with one line in @p error (which names the
  * properties file). Local: every rank reads the same files and reaches the same
  * verdict. On error @p out holds nothing to release beyond rv__cli_input_destroy(). */
 int rv__cli_input_resolve(const rv__cli_run_args *args, rv__cli_input *out, char *error,
@@ -151,6 +164,9 @@ typedef struct rv__cli_run_report {
     double output_seconds;  /* wall time of rv_job_write() */
     double total_seconds;   /* from before the load to after the output */
     rv_run_stats run;
+    rv_partition_kind partition_requested; /* what --partition asked for */
+    rv_partition_stats partition;          /* what placed the vertices, and how well */
+    uint64_t superstep_bytes_max;          /* the most bytes one superstep exchanged */
     bool have_memory;       /* false when rv_session_memory() failed */
     rv_memory_stats memory;
     const uint64_t *peak_rss_bytes_per_rank; /* ranks entries */
@@ -171,6 +187,13 @@ int rv__cli_store(int argc, char **argv);
 /* `rivulet supervise [OPTIONS] -- COMMAND...`: runs COMMAND, and after a failure runs
  * it again with --resume appended. Returns the exit code. */
 int rv__cli_supervise(int argc, char **argv);
+
+/* ---- partition.c ------------------------------------------------------------------ */
+
+/* `rivulet partition INPUT --parts K --output FILE`; (*argv)[first] is the first
+ * argument after `partition`. Returns the exit code. Works as a single process
+ * (no mpirun needed) or under mpirun. */
+int rv__cli_partition(int *argc, char ***argv, int first);
 
 /* ---- run.c ---------------------------------------------------------------------- */
 

@@ -198,7 +198,11 @@ static int resolve_graph_shape(const rv__cli_run_args *args, const dataset *d, r
     if (oom)
         return RV_ENOMEM;
     const char *weight_name = NULL;
-    if (algorithm->uses_weights && algorithm->weight_property_key != NULL) {
+    const bool uses_weights = algorithm != NULL && algorithm->uses_weights;
+    if (uses_weights && algorithm->weight_property_key != NULL && names != NULL) {
+        /* A dataset with edge properties must say which one is the weight; one
+         * without any (an unweighted graph) gets weight 1 on every edge, as a plain
+         * edge list without a weight column does. */
         int status = dataset_require(d, algorithm->weight_property_key, "the edge property holding the weights",
                                      &weight_name, error, error_capacity);
         if (status != RV_OK)
@@ -210,7 +214,7 @@ static int resolve_graph_shape(const rv__cli_run_args *args, const dataset *d, r
      * lenient reading of a dataset that declares no properties. */
     out->load.max_property_columns = n_columns;
 
-    if (!algorithm->uses_weights) {
+    if (!uses_weights) {
         out->load.weight_column = -1;
     } else if (weight_name != NULL) {
         if (names == NULL) {
@@ -243,7 +247,7 @@ static int resolve_parameters(const rv__cli_run_args *args, const dataset *d, ch
                               size_t error_capacity)
 {
     const rv_algorithm *algorithm = args->algorithm;
-    for (size_t i = 0; i < algorithm->n_params; i++) {
+    for (size_t i = 0; algorithm != NULL && i < algorithm->n_params; i++) {
         const rv_param_spec *spec = &algorithm->params[i];
         if (spec->properties_key == NULL || rv_params_is_set(args->params, spec->name))
             continue;
@@ -311,9 +315,12 @@ int rv__cli_input_resolve(const rv__cli_run_args *args, rv__cli_input *out, char
     *out = (rv__cli_input){0};
     const rv_algorithm *algorithm = args->algorithm;
     const char *input = args->input;
-    out->load.keep_weights = algorithm->uses_weights;
-    out->load.nonnegative_weights = algorithm->needs_nonnegative_weights;
-    out->load.partition = RV_PARTITION_HASH;
+    out->load.keep_weights = algorithm != NULL && algorithm->uses_weights;
+    out->load.nonnegative_weights = algorithm != NULL && algorithm->needs_nonnegative_weights;
+    out->load.partition = args->partition;
+    out->load.partition_file = args->partition_file;
+    out->load.imbalance = args->imbalance;
+    out->load.metis_max_bytes = args->metis_max_bytes;
 
     int status = RV_OK;
     const size_t length = strlen(input);
@@ -349,7 +356,7 @@ int rv__cli_input_resolve(const rv__cli_run_args *args, rv__cli_input *out, char
             status = RV_ENOMEM;
         } else {
             out->load.undirected = args->undirected;
-            out->load.weight_column = algorithm->uses_weights ? 0 : -1;
+            out->load.weight_column = out->load.keep_weights ? 0 : -1;
             out->load.max_property_columns = 1;
         }
     }

@@ -61,6 +61,35 @@ void rv__cli_superstep_log_destroy(rv__cli_superstep_log *log)
     *log = (rv__cli_superstep_log){0};
 }
 
+/* The partition lines of the summary: what placed the vertices, what it took, and the
+ * quality (edge cut, balance, ghosts, traffic). */
+static void report_partition(FILE *out, const rv__cli_run_report *r)
+{
+    const rv_partition_stats *p = &r->partition;
+    const double placing = p->structure_seconds + p->metis_seconds + p->directory_seconds + p->move_seconds +
+                           p->rebuild_seconds;
+    fprintf(out, "  %-9s%8.3f s  (%s", "partition", placing, rv__cli_partition_name(p->kind));
+    if (r->partition_requested == RV_PARTITION_AUTO)
+        fprintf(out, ", chosen by auto");
+    if (p->kind == RV_PARTITION_METIS)
+        fprintf(out, ": structure %.3f s, METIS %.3f s, directory %.3f s, move %.3f s, rebuild %.3f s",
+                p->structure_seconds, p->metis_seconds, p->directory_seconds, p->move_seconds, p->rebuild_seconds);
+    else if (p->kind == RV_PARTITION_FILE)
+        fprintf(out, ": reading the file %.3f s, move %.3f s, rebuild %.3f s", p->directory_seconds,
+                p->move_seconds, p->rebuild_seconds);
+    fprintf(out, ")\n");
+    fprintf(out, "  %-9s  edge cut %" PRIu64 " of %" PRIu64 " edges (%.2f%%); per rank max/mean: vertices %" PRIu64
+                 "/%.1f, edges %" PRIu64 "/%.1f, ghosts %" PRIu64 "/%.1f\n",
+            "", p->edge_cut, r->edges, 100.0 * p->edge_cut_fraction, p->vertices_max, p->vertices_mean,
+            p->edges_max, p->edges_mean, p->ghosts_max, p->ghosts_mean);
+    if (r->run.supersteps > 0) {
+        char mean[32], max[32];
+        format_bytes(r->run.bytes_exchanged / r->run.supersteps, mean, sizeof mean);
+        format_bytes(r->superstep_bytes_max, max, sizeof max);
+        fprintf(out, "  %-9s  exchanged between ranks per superstep: %s mean, %s max\n", "", mean, max);
+    }
+}
+
 void rv__cli_report_summary(FILE *out, const rv__cli_run_report *r)
 {
     char text[32], exchanged[32], peak_max[32], peak_mean[32], graph[32];
@@ -72,6 +101,7 @@ void rv__cli_report_summary(FILE *out, const rv__cli_run_report *r)
             r->vertices, r->edges, r->ranks, r->ranks == 1 ? "" : "s");
     fprintf(out, "  %-9s%8.3f s  (read %.3f s, partition %.3f s, build %.3f s; %s of text)\n",
             "load", r->load_seconds, r->load.read_seconds, r->load.partition_seconds, r->load.build_seconds, text);
+    report_partition(out, r);
     fprintf(out, "  %-9s%8.3f s  (%" PRIu64 " superstep%s, %" PRIu64 " messages, %s exchanged)\n",
             "compute", r->compute_seconds, r->run.supersteps, r->run.supersteps == 1 ? "" : "s",
             r->run.messages_sent, exchanged);
@@ -189,6 +219,44 @@ static void write_stats(FILE *out, const rv__cli_run_report *r, const rv__cli_su
             r->have_memory ? r->memory.peak_rss_bytes_max : 0, r->load.rss_before_bytes_sum,
             r->load.rss_after_bytes_sum, r->load.graph_bytes_sum);
 
+    const rv_partition_stats *p = &r->partition;
+    fputs(" \"partition\":{\"requested\":", out);
+    json_string(out, rv__cli_partition_name(r->partition_requested));
+    fputs(",\"kind\":", out);
+    json_string(out, rv__cli_partition_name(p->kind));
+    fprintf(out, ",\"parts\":%d,\"notice\":", p->n_parts);
+    json_string(out, p->notice);
+    const struct {
+        const char *key;
+        double value;
+    } steps[] = {
+        {"structure", p->structure_seconds}, {"metis", p->metis_seconds}, {"directory", p->directory_seconds},
+        {"move", p->move_seconds},           {"rebuild", p->rebuild_seconds},
+    };
+    fputs(",\n  \"seconds\":{", out);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        fprintf(out, "%s\"%s\":", i > 0 ? "," : "", steps[i].key);
+        json_double(out, steps[i].value);
+    }
+    fprintf(out, "},\n  \"edge_cut\":%" PRIu64 ",\"edge_cut_fraction\":", p->edge_cut);
+    json_double(out, p->edge_cut_fraction);
+    const struct {
+        const char *key;
+        uint64_t max;
+        double mean;
+    } per_rank[] = {
+        {"vertices_per_rank", p->vertices_max, p->vertices_mean},
+        {"edges_per_rank", p->edges_max, p->edges_mean},
+        {"ghosts_per_rank", p->ghosts_max, p->ghosts_mean},
+        {"bytes_per_superstep", r->superstep_bytes_max,
+         r->run.supersteps ? (double)r->run.bytes_exchanged / (double)r->run.supersteps : 0.0},
+    };
+    for (size_t i = 0; i < sizeof per_rank / sizeof per_rank[0]; i++) {
+        fprintf(out, ",\"%s\":{\"max\":%" PRIu64 ",\"mean\":", per_rank[i].key, per_rank[i].max);
+        json_double(out, per_rank[i].mean);
+        fputc('}', out);
+    }
+    fputs("},\n", out);
     if (r->checkpointing) {
         const rv_checkpoint_stats *c = &r->checkpoint;
         fprintf(out,

@@ -130,6 +130,7 @@ static int execute(const rv__cli_run_args *args, const rv__cli_input *input, con
         .algorithm = args->algorithm->name,
         .input = args->input,
         .ranks = ranks,
+        .partition_requested = args->partition,
     };
     rv_run_options run_options = {
         .max_supersteps = args->max_supersteps,
@@ -143,6 +144,10 @@ static int execute(const rv__cli_run_args *args, const rv__cli_input *input, con
     if (status != RV_OK)
         goto done;
     t_loaded = now_seconds();
+    rv_graph_partition_stats(graph, &report.partition);
+    /* Why auto did not partition with METIS is worth a line even with --quiet. */
+    if (root && report.partition.notice[0] != '\0')
+        fprintf(stderr, "rivulet: notice: %s\n", report.partition.notice);
 
     status = rv_job_new(graph, program, &job);
     if (status != RV_OK)
@@ -184,6 +189,9 @@ static int execute(const rv__cli_run_args *args, const rv__cli_input *input, con
     report.compute_seconds = t_computed - t_loaded;
     report.output_seconds = t_written - t_computed;
     report.total_seconds = t_written - t_start;
+    for (size_t i = 0; i < log.n_steps; i++)
+        if (log.steps[i].bytes_exchanged > report.superstep_bytes_max)
+            report.superstep_bytes_max = log.steps[i].bytes_exchanged;
     if (!args->quiet)
         rv__cli_report_summary(stderr, &report);
     if (log.incomplete)
@@ -221,7 +229,7 @@ int rv__cli_run(int *argc, char ***argv, int first)
     const bool speak = rv__cli_is_launch_root();
     char error[1024] = "";
     rv__cli_run_args args;
-    int status = rv__cli_args_parse(*argc, *argv, first, &args, error, sizeof error);
+    int status = rv__cli_args_parse(*argc, *argv, first, RV__CLI_RUN, &args, error, sizeof error);
     if (status != RV_OK)
         return rv__cli_fail_early(argc, argv, status == RV_EINVAL ? RV__CLI_EXIT_USAGE : RV__CLI_EXIT_RUNTIME,
                                   "%s", error);
@@ -230,7 +238,7 @@ int rv__cli_run(int *argc, char ***argv, int first)
             if (args.algorithm != NULL)
                 print_algorithm_help(stdout, args.algorithm);
             else
-                rv__cli_args_print_help(stdout);
+                rv__cli_args_print_help(stdout, RV__CLI_RUN);
         }
         rv__cli_args_destroy(&args);
         return RV__CLI_EXIT_OK;

@@ -234,11 +234,15 @@ if command -v python3 > /dev/null 2>&1; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 top = ["algorithm", "ranks", "vertices", "edges", "input_bytes", "seconds", "supersteps",
-       "messages", "bytes_exchanged", "memory", "superstep_log"]
+       "messages", "bytes_exchanged", "memory", "partition", "superstep_log"]
 assert list(d) == top, "keys %s" % list(d)
 assert list(d["seconds"]) == ["load", "read", "partition", "build", "compute", "output", "total"]
 assert list(d["memory"]) == ["peak_rss_bytes_per_rank", "peak_rss_bytes_max", "rss_before_load_bytes_sum",
                              "rss_after_load_bytes_sum", "graph_bytes_sum"]
+assert list(d["partition"]) == ["requested", "kind", "parts", "notice", "seconds", "edge_cut", "edge_cut_fraction",
+                                "vertices_per_rank", "edges_per_rank", "ghosts_per_rank", "bytes_per_superstep"]
+assert list(d["partition"]["seconds"]) == ["structure", "metis", "directory", "move", "rebuild"]
+assert d["partition"]["parts"] == 3 and d["partition"]["vertices_per_rank"]["mean"] == 2, "partition"
 assert d["ranks"] == 3 and d["vertices"] == 6 and d["edges"] == 5, "counts"
 assert len(d["memory"]["peak_rss_bytes_per_rank"]) == 3, "per-rank array"
 assert max(d["memory"]["peak_rss_bytes_per_rank"]) == d["memory"]["peak_rss_bytes_max"]
@@ -336,5 +340,65 @@ printf 'graph.broken.vertex-file = data/tiny.v\ngraph.broken.edge-file = data/no
     > "$DS/broken.properties"
 cli_np 2 run "$RUNNABLE" "$DS/broken"
 expect_error "dataset naming a missing edge file" 1 "none.e"
+
+# --output names that MPI-IO cannot take as they are: a one-letter relative name,
+# a device, and a FIFO (written through rank 0, in order, like standard output).
+cli_np 2 run "$RUNNABLE" "$DS/tiny" --quiet --output "$RV_TMP/ds-reference.out"
+reference_status=$STATUS
+for target in one-letter /dev/null fifo; do
+    case $target in
+    one-letter)
+        (cd "$RV_TMP" && rm -f a && rv_mpirun 3 "$RIVULET" run "$RUNNABLE" "$DS/tiny" --quiet --output a) > "$OUT" 2> "$ERR"
+        STATUS=$?
+        written="$RV_TMP/a"
+        ;;
+    /dev/null)
+        cli_np 3 run "$RUNNABLE" "$DS/tiny" --quiet --output /dev/null
+        written=""
+        ;;
+    fifo)
+        rm -f "$RV_TMP/out.fifo" "$RV_TMP/fifo.out"
+        mkfifo "$RV_TMP/out.fifo"
+        cat "$RV_TMP/out.fifo" > "$RV_TMP/fifo.out" &
+        reader=$!
+        cli_np 3 run "$RUNNABLE" "$DS/tiny" --quiet --output "$RV_TMP/out.fifo"
+        wait "$reader"
+        written="$RV_TMP/fifo.out"
+        ;;
+    esac
+    desc="--output to a $target np=3 writes the same lines as to a regular file"
+    if [ "$STATUS" != 0 ] || [ "$reference_status" != 0 ]; then
+        rv_not_ok "$desc" "exit status $STATUS (reference run: $reference_status)"
+        rv_diag_file "$ERR"
+    elif [ -n "$written" ] && ! cmp -s "$RV_TMP/ds-reference.out" "$written"; then
+        rv_not_ok "$desc" "$written differs from $RV_TMP/ds-reference.out"
+    else
+        rv_ok "$desc"
+    fi
+done
+
+# An unweighted dataset (no edge properties) gives sssp weight 1 on every edge, as a
+# plain edge list without a weight column does; a dataset with edge properties must
+# still say which one is the weight.
+mkdir -p "$DS/unweighted"
+printf '1 2\n2 3\n3 1\n3 4\n' > "$DS/unweighted/u.e"
+printf '1\n2\n3\n4\n5\n' > "$DS/unweighted/u.v"
+printf 'graph.u.vertex-file = u.v\ngraph.u.edge-file = u.e\ngraph.u.directed = true\ngraph.u.sssp.source-vertex = 1\n' \
+    > "$DS/unweighted/u.properties"
+cli_np 2 run sssp "$DS/unweighted/u" --quiet --output "$RV_TMP/unweighted.ds.out"
+ds_status=$STATUS
+cli_np 2 run sssp "$DS/unweighted/u.e" --source 1 --quiet --output "$RV_TMP/unweighted.plain.out"
+if [ "$ds_status" = 0 ] && [ "$STATUS" = 0 ] &&
+    grep -qx '5 infinity' "$RV_TMP/unweighted.ds.out" &&
+    cmp -s <(grep -v '^5 ' "$RV_TMP/unweighted.ds.out") "$RV_TMP/unweighted.plain.out"; then
+    rv_ok "sssp on a dataset without edge properties uses weight 1, like a plain edge list"
+else
+    rv_not_ok "sssp on a dataset without edge properties uses weight 1, like a plain edge list" \
+        "exit status $ds_status and $STATUS"
+    rv_diag_file "$ERR"
+fi
+printf 'graph.u.edge-properties.names = cost\n' >> "$DS/unweighted/u.properties"
+cli_np 2 run sssp "$DS/unweighted/u" --quiet
+expect_error "sssp on a dataset with edge properties but no weight key" 1 "u.properties.*sssp.weight-property"
 
 rv_done

@@ -10,8 +10,8 @@
 #                                                    this file's location)
 #   RV_SHARED_DATASETS  datasets directory          (default $RV_DATASETS, else
 #                       $RV_TOP_SRCDIR/datasets); holds
-#                       graphalytics/{example,test,matching}/ and p2p-31/ (or real/p2p-31/,
-#                       the layout of the team's shared copy)
+#                       graphalytics/{example,test,matching}/, p2p-31/ and evlp/ (or
+#                       real/p2p-31/ and real/evlp/, the layout of the team's shared copy)
 #   RV_MPIRUN           mpirun command              (default $MPIRUN, else mpirun)
 #   RV_MPIRUN_QUIET     1 (default) passes -q so Open MPI's multi-line banners about
 #                       non-zero exits do not mix with rivulet's own stderr; 0 keeps them
@@ -61,7 +61,7 @@ RIVULET=$(rv_find_tool "${RIVULET:-}" "$RV_BUILDDIR/rivulet" "$RV_BUILDDIR/src/r
 RV_VALIDATE=$(rv_find_tool "${RV_VALIDATE:-}" "$RV_BUILDDIR/tests/tools/rv-validate" "$RV_BUILDDIR/rv-validate")
 RV_ORACLE=$(rv_find_tool "${RV_ORACLE:-}" "$RV_BUILDDIR/tests/tools/rv-oracle" "$RV_BUILDDIR/rv-oracle")
 
-# The Graphalytics data and p2p-31, in the repository layout or the shared layout
+# The Graphalytics data, p2p-31 and the EVLP graphs, in the repository layout or the shared layout
 # (used by the scripts that source this file).
 # shellcheck disable=SC2034
 RV_GRAPHALYTICS=$RV_SHARED_DATASETS/graphalytics
@@ -71,6 +71,24 @@ else
     # shellcheck disable=SC2034
     RV_P2P31=$RV_SHARED_DATASETS/real/p2p-31
 fi
+if [ -d "$RV_SHARED_DATASETS/evlp" ]; then
+    RV_EVLP=$RV_SHARED_DATASETS/evlp
+else
+    # shellcheck disable=SC2034
+    RV_EVLP=$RV_SHARED_DATASETS/real/evlp
+fi
+
+# rv_unpack DIR NAME DEST: copies DIR/NAME (or unpacks DIR/NAME.gz) to DEST; fails
+# when neither exists.
+rv_unpack() {
+    if [ -f "$1/$2.gz" ]; then
+        gzip -dc "$1/$2.gz" > "$3"
+    elif [ -f "$1/$2" ]; then
+        cp "$1/$2" "$3"
+    else
+        return 1
+    fi
+}
 
 # ---- TAP ------------------------------------------------------------------------
 

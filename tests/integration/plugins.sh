@@ -113,6 +113,19 @@ check_refusal "program: a value of the wrong type" "triangles: error: --expect-t
 check_refusal "program: a value configure() refuses" "triangles: error: --expect-total: must be -1 or a count, not -5" \
     "$RV_BUILDDIR/examples/triangles" "$GRAPH.e" --expect-total -5
 check_refusal "program: no edge file" "kcore: error: missing EDGE_FILE (see --help)" "$RV_BUILDDIR/examples/kcore"
+check_refusal "program: a flag given a value" "kcore: error: option '--undirected' takes no value" \
+    "$RV_BUILDDIR/examples/kcore" "$GRAPH.e" --undirected=yes
+
+# --NAME=VALUE and --param=KEY=VALUE mean what --NAME VALUE does.
+spelled="$RV_TMP/spelled"
+if rv_mpirun 2 "$RV_BUILDDIR/examples/kcore" "$GRAPH.e" --k 1 --output "$spelled.a" > /dev/null 2>&1 &&
+    rv_mpirun 2 "$RV_BUILDDIR/examples/kcore" "$GRAPH.e" --k=1 --output="$spelled.b" > /dev/null 2>&1 &&
+    rv_mpirun 2 "$RV_BUILDDIR/examples/kcore" "$GRAPH.e" --param=k=1 --output "$spelled.c" > /dev/null 2>&1 &&
+    cmp -s "$spelled.a" "$spelled.b" && cmp -s "$spelled.a" "$spelled.c"; then
+    rv_ok "program: --k=1 and --param=k=1 give what --k 1 gives"
+else
+    rv_not_ok "program: --k=1 and --param=k=1 give what --k 1 gives"
+fi
 
 # A program's --help lists its options, once.
 help="$RV_TMP/program.help"

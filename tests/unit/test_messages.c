@@ -304,6 +304,49 @@ static void test_broadcast_push_and_pull(void)
     }
 }
 
+/* Superstep 0: every vertex of the cycle sends its id by id to (7 id + 3) mod 64, a
+ * permutation that takes most messages to vertices that are no neighbours, and under
+ * a partition mostly to vertices whose directory entry is kept on another rank than
+ * their owner. Superstep 1: record. */
+static void scatter_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    (void)user;
+    inbox_value *v = value;
+    if (rv_superstep(ctx) == 0) {
+        int64_t id = (int64_t)rv_vertex_id(ctx);
+        rv_send(ctx, (rv_id)((7 * id + 3) % 64), &id);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            v->sum += ((const int64_t *)messages)[i];
+        v->count += (int64_t)n;
+    }
+    rv_vote_to_halt(ctx);
+}
+
+static void check_scatter(rv_id id, const void *value, void *arg)
+{
+    (void)arg;
+    const inbox_value *v = value;
+    /* 55 is the inverse of 7 modulo 64: the sender of v is 55 (v - 3) mod 64. */
+    CU_ASSERT_EQUAL(v->count, 1);
+    CU_ASSERT_EQUAL(v->sum, (55 * ((int64_t)id - 3 + 64)) % 64);
+}
+
+static void test_messages_by_id_reach_their_vertex(void)
+{
+    for (int with_combiner = 0; with_combiner < 2; with_combiner++) {
+        rv_program p = inbox_program(with_combiner);
+        p.compute = scatter_compute;
+        rv_job *job = NULL;
+        CU_ASSERT_EQUAL_FATAL(rv_job_new(cycle, &p, &job), RV_OK);
+        rv_run_stats stats;
+        CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+        CU_ASSERT_EQUAL(stats.messages_sent, 64);
+        rv_job_foreach_local(job, check_scatter, NULL);
+        rv_job_free(&job);
+    }
+}
+
 /* ---- Per-edge program state --------------------------------------------------- */
 
 static void edge_state_init(rv_context *ctx, uint64_t i, void *edge_value, void *user)
@@ -503,34 +546,36 @@ static void test_errors_fail_the_run(void)
     CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
 }
 
-int main(int argc, char **argv)
-{
-    if (!rv_test_open(&session, tmpdir, &argc, &argv))
-        return 2;
-    char edges[256], vertices[256];
-    snprintf(edges, sizeof edges, "%s/g.e", tmpdir);
-    snprintf(vertices, sizeof vertices, "%s/g.v", tmpdir);
-    FILE *f = fopen(edges, "w");
-    fputs("1 2\n1 3\n2 3\n3 1\n", f);
-    fclose(f);
-    f = fopen(vertices, "w");
-    fputs("1\n2\n3\n4\n", f);
-    fclose(f);
-    rv_load_options o = {.edge_file = edges, .vertex_file = vertices, .weight_column = -1};
-    if (rv_graph_load(session, &o, &graph) != RV_OK)
-        return 2;
-    char cycle_edges[256];
-    snprintf(cycle_edges, sizeof cycle_edges, "%s/cycle.e", tmpdir);
-    f = fopen(cycle_edges, "w");
-    for (int v = 0; v < 64; v++)
-        fprintf(f, "%d %d\n", v, (v + 1) % 64);
-    fclose(f);
-    rv_load_options cycle_options = {.edge_file = cycle_edges, .weight_column = -1};
-    if (rv_graph_load(session, &cycle_options, &cycle) != RV_OK)
-        return 2;
+/* The graphs every test runs on, loaded once per suite with the suite's placement:
+ * hash, or a METIS partition (whose owners only the directory knows, so messages
+ * by id take the relay through the directory's keeper). */
+static char edges_path[256], vertices_path[256], cycle_path[256];
 
-    CU_initialize_registry();
-    CU_pSuite suite = CU_add_suite("messages", NULL, NULL);
+static int load_graphs(rv_partition_kind kind)
+{
+    rv_load_options o = {.edge_file = edges_path, .vertex_file = vertices_path, .weight_column = -1,
+                         .partition = kind};
+    rv_load_options cycle_options = {.edge_file = cycle_path, .weight_column = -1, .partition = kind};
+    if (rv_graph_load(session, &o, &graph) != RV_OK || rv_graph_load(session, &cycle_options, &cycle) != RV_OK)
+        return 1;
+    rv_partition_stats stats;
+    rv_graph_partition_stats(graph, &stats);
+    return stats.kind != kind;
+}
+
+static int load_hash(void) { return load_graphs(RV_PARTITION_HASH); }
+static int load_metis(void) { return load_graphs(RV_PARTITION_METIS); }
+
+static int free_graphs(void)
+{
+    rv_graph_free(&graph);
+    rv_graph_free(&cycle);
+    return 0;
+}
+
+static void add_suite(const char *name, int (*load)(void))
+{
+    CU_pSuite suite = CU_add_suite(name, load, free_graphs);
     CU_add_test(suite, "list mode delivers every message", test_list_mode_delivers_every_message);
     CU_add_test(suite, "combiner folds to one message", test_combiner_folds_to_one_message);
     CU_add_test(suite, "built-in combiner folds to one message", test_builtin_combiner_folds_to_one_message);
@@ -538,11 +583,33 @@ int main(int argc, char **argv)
     CU_add_test(suite, "byte sends with a fixed size", test_byte_sends_with_fixed_size);
     CU_add_test(suite, "per-edge program state", test_edge_values);
     CU_add_test(suite, "broadcasts pushed and pulled", test_broadcast_push_and_pull);
+    CU_add_test(suite, "messages by id reach their vertex", test_messages_by_id_reach_their_vertex);
     CU_add_test(suite, "aggregators visible next superstep", test_aggregators_are_visible_next_superstep);
     CU_add_test(suite, "superstep limit and continuing", test_superstep_limit_and_resume);
     CU_add_test(suite, "programming errors fail the run", test_errors_fail_the_run);
+}
+
+int main(int argc, char **argv)
+{
+    if (!rv_test_open(&session, tmpdir, &argc, &argv))
+        return 2;
+    snprintf(edges_path, sizeof edges_path, "%s/g.e", tmpdir);
+    snprintf(vertices_path, sizeof vertices_path, "%s/g.v", tmpdir);
+    FILE *f = fopen(edges_path, "w");
+    fputs("1 2\n1 3\n2 3\n3 1\n", f);
+    fclose(f);
+    f = fopen(vertices_path, "w");
+    fputs("1\n2\n3\n4\n", f);
+    fclose(f);
+    snprintf(cycle_path, sizeof cycle_path, "%s/cycle.e", tmpdir);
+    f = fopen(cycle_path, "w");
+    for (int v = 0; v < 64; v++)
+        fprintf(f, "%d %d\n", v, (v + 1) % 64);
+    fclose(f);
+
+    CU_initialize_registry();
+    add_suite("messages", load_hash);
+    add_suite("messages under a METIS partition", load_metis);
     bool failed = rv_test_run_all();
-    rv_graph_free(&graph);
-    rv_graph_free(&cycle);
     return rv_test_close(&session, tmpdir, failed);
 }

@@ -10,6 +10,9 @@
 static rv_session *session;
 static char tmpdir[] = "/tmp/rv-test-mutation-XXXXXX";
 static char edges[256], vertices[256], weighted_edges[256];
+/* The suite runs twice: on hash-placed graphs, and under a METIS partition, whose
+ * owners only the directory knows (new vertices then live at their hash owner). */
+static rv_partition_kind placement = RV_PARTITION_HASH;
 
 /* What every vertex records in superstep 1, after the changes of superstep 0. */
 typedef struct seen {
@@ -162,7 +165,7 @@ static void run_and_check(const char *edge_file, bool weighted, rv_program progr
                           size_t n_expected, uint64_t n_edges)
 {
     rv_load_options o = {.edge_file = edge_file, .vertex_file = vertices, .weight_column = weighted ? 0 : -1,
-                         .keep_weights = weighted};
+                         .keep_weights = weighted, .partition = placement};
     rv_graph *g = NULL;
     CU_ASSERT_EQUAL_FATAL(rv_graph_load(session, &o, &g), RV_OK);
     program.uses_weights = weighted;
@@ -236,7 +239,7 @@ static void bad_id_compute(rv_context *ctx, void *value, const void *m, size_t n
 
 static void test_refusals(void)
 {
-    rv_load_options o = {.edge_file = edges, .vertex_file = vertices, .weight_column = -1};
+    rv_load_options o = {.edge_file = edges, .vertex_file = vertices, .weight_column = -1, .partition = placement};
     rv_graph *g = NULL;
     CU_ASSERT_EQUAL_FATAL(rv_graph_load(session, &o, &g), RV_OK);
     rv_program p = seen_program(basic_compute);
@@ -289,7 +292,7 @@ static void count_churn(rv_id id, const void *value, void *arg)
 
 static void test_repeated_changes(void)
 {
-    rv_load_options o = {.edge_file = edges, .vertex_file = vertices, .weight_column = -1};
+    rv_load_options o = {.edge_file = edges, .vertex_file = vertices, .weight_column = -1, .partition = placement};
     rv_graph *g = NULL;
     CU_ASSERT_EQUAL_FATAL(rv_graph_load(session, &o, &g), RV_OK);
     rv_program p = seen_program(churn_compute);
@@ -311,6 +314,27 @@ static void test_repeated_changes(void)
     rv_graph_free(&g);
 }
 
+static int use_hash(void)
+{
+    placement = RV_PARTITION_HASH;
+    return 0;
+}
+
+static int use_metis(void)
+{
+    placement = RV_PARTITION_METIS;
+    return 0;
+}
+
+static void add_suite(const char *name, int (*setup)(void))
+{
+    CU_pSuite suite = CU_add_suite(name, setup, NULL);
+    CU_add_test(suite, "additions and removals", test_additions_and_removals);
+    CU_add_test(suite, "conflicting requests follow the documented order", test_conflicting_requests);
+    CU_add_test(suite, "refusals", test_refusals);
+    CU_add_test(suite, "repeated changes", test_repeated_changes);
+}
+
 int main(int argc, char **argv)
 {
     if (!rv_test_open(&session, tmpdir, &argc, &argv))
@@ -329,11 +353,8 @@ int main(int argc, char **argv)
     fclose(f);
 
     CU_initialize_registry();
-    CU_pSuite suite = CU_add_suite("mutation", NULL, NULL);
-    CU_add_test(suite, "additions and removals", test_additions_and_removals);
-    CU_add_test(suite, "conflicting requests follow the documented order", test_conflicting_requests);
-    CU_add_test(suite, "refusals", test_refusals);
-    CU_add_test(suite, "repeated changes", test_repeated_changes);
+    add_suite("mutation", use_hash);
+    add_suite("mutation under a METIS partition", use_metis);
     bool failed = rv_test_run_all();
     return rv_test_close(&session, tmpdir, failed);
 }

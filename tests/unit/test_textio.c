@@ -924,6 +924,51 @@ static void test_parse_vertices(void)
     rv__id_list_destroy(&ids);
 }
 
+/* ---- Partition parser ---------------------------------------------------------- */
+
+static void test_parse_parts(void)
+{
+    rv__part_list parts = {0};
+    rv__parse_summary summary = {0};
+    rv__parse_error error;
+    const char *text = "# id part\n1 0\n  2\t3  \n\n%c\n9223372036854775807 1\r\n0 2";
+    CU_ASSERT_EQUAL(rv__parse_parts(text, strlen(text), 4, &parts, &summary, &error), RV_OK);
+    CU_ASSERT_EQUAL(summary.n_lines, 7);
+    CU_ASSERT_EQUAL_FATAL(parts.n, 4);
+    CU_ASSERT_EQUAL(parts.id[1], 2);
+    CU_ASSERT_EQUAL(parts.part[1], 3);
+    CU_ASSERT_EQUAL(parts.line[1], 3);
+    CU_ASSERT_EQUAL(parts.id[2], UINT64_C(9223372036854775807));
+    CU_ASSERT_EQUAL(parts.line[2], 6);
+    CU_ASSERT_EQUAL(parts.part[3], 2);
+    CU_ASSERT_EQUAL(parts.line[3], 7);
+
+    /* Lines of later blocks are numbered on from the summary. */
+    CU_ASSERT_EQUAL(rv__parse_parts("5 1\n", 4, 4, &parts, &summary, &error), RV_OK);
+    CU_ASSERT_EQUAL(parts.line[4], 8);
+
+    static const struct {
+        const char *text;
+        uint64_t line;
+        const char *message;
+    } bad[] = {
+        {"1 0\n2\n", 2, "missing part (field 2)"},
+        {"1 4\n", 1, "field 2 (part): part 4 is outside [0, 4), one part per rank"},
+        {"1 -1\n", 1, "field 2 (part): negative id: '-1'"},
+        {"1 0\nx 1\n", 2, "field 1 (vertex id): not a non-negative integer: 'x'"},
+        {"1 0 2\n", 1, "too many fields (a line is `id part`): field 3 is '2'"},
+        {"1 1.5\n", 1, "field 2 (part): not a non-negative integer: '1.5'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rv__parse_summary s = {0};
+        CU_ASSERT_EQUAL(rv__parse_parts(bad[i].text, strlen(bad[i].text), 4, &parts, &s, &error), RV_EPARSE);
+        CU_ASSERT_EQUAL(error.line, bad[i].line);
+        CU_ASSERT_STRING_EQUAL(error.message, bad[i].message);
+    }
+    rv__part_list_destroy(&parts);
+    CU_ASSERT_EQUAL(parts.n, 0);
+}
+
 /* ---- Runner -------------------------------------------------------------------- */
 
 int main(void)
@@ -948,6 +993,7 @@ int main(void)
         {"parse_edges: fuzz", test_parse_edges_fuzz},
         {"parse_edges: many lines", test_parse_edges_many},
         {"parse_vertices", test_parse_vertices},
+        {"parse_parts", test_parse_parts},
     };
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
