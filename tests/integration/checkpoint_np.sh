@@ -5,9 +5,9 @@
 # state: a list inbox, per-edge state, a master hook that folds every superstep's
 # aggregators into the program's data, a custom combiner, and topology changes
 # before the checkpoint. Then checkpoints written at one np are resumed at others
-# (RV_TEST_CHECKPOINT_CROSS): the graph that topology changes rebuilt, the values,
-# edge states and inboxes must find their new owners, and the results equal runs
-# that were never interrupted.
+# (RV_TEST_CHECKPOINT_CROSS), under hash and METIS placement and across the two: the
+# graph that topology changes rebuilt, the values, edge states and inboxes must find
+# their new owners, and the results equal runs that were never interrupted.
 # Environment: see lib.sh.
 
 # shellcheck source=tests/integration/lib.sh
@@ -25,21 +25,26 @@ for np in $RV_NPS; do
     fi
 done
 
-for pair in "4 1" "4 2" "4 3" "2 3" "1 4"; do
-    from=${pair% *}
-    to=${pair#* }
-    dir=$RV_TMP/cross-$from
-    log=$RV_TMP/cross-$from-$to
-    if [ ! -d "$dir" ] &&
-        ! RV_TEST_CHECKPOINT_CROSS=write:$dir rv_mpirun "$from" "$TEST_CHECKPOINT" > "$log.write" 2>&1; then
-        rv_not_ok "checkpoints written at np=$from" "exit status $?:"
+# FROM TO PARTITION-WHEN-WRITTEN PARTITION-WHEN-RESUMED: METIS keeps the owners in a
+# directory spread over the ranks, and vertices that topology changes added live at
+# their hash owner; a job may also resume under another partitioner.
+for case in "4 1 hash hash" "4 2 hash hash" "4 3 hash hash" "2 3 hash hash" "1 4 hash hash" \
+    "4 3 metis metis" "2 4 metis metis" "4 2 metis hash" "3 4 hash metis"; do
+    read -r from to written resumed <<< "$case"
+    dir=$RV_TMP/cross-$from-$written
+    log=$RV_TMP/cross-$from-$to-$written-$resumed
+    if [ ! -d "$dir" ] && ! RV_TEST_CHECKPOINT_PARTITION=$written RV_TEST_CHECKPOINT_CROSS=write:$dir \
+        rv_mpirun "$from" "$TEST_CHECKPOINT" > "$log.write" 2>&1; then
+        rv_not_ok "checkpoints written at np=$from ($written)" "exit status $?:"
         rv_diag_file "$log.write" 30
         continue
     fi
-    if RV_TEST_CHECKPOINT_CROSS=resume:$dir rv_mpirun "$to" "$TEST_CHECKPOINT" > "$log" 2>&1; then
-        rv_ok "checkpoints of np=$from (after topology changes) resumed at np=$to equal uninterrupted runs"
+    desc="checkpoints of np=$from ($written, after topology changes) resumed at np=$to ($resumed) equal uninterrupted runs"
+    if RV_TEST_CHECKPOINT_PARTITION=$resumed RV_TEST_CHECKPOINT_CROSS=resume:$dir \
+        rv_mpirun "$to" "$TEST_CHECKPOINT" > "$log" 2>&1; then
+        rv_ok "$desc"
     else
-        rv_not_ok "checkpoints of np=$from (after topology changes) resumed at np=$to equal uninterrupted runs"
+        rv_not_ok "$desc"
         rv_diag_file "$log" 30
     fi
 done

@@ -15,10 +15,15 @@ static rv_graph *graph;
 
 /* Topology changes rebuild the graph a job runs on, so each job that may change it
  * gets the input graph afresh. */
+/* RV_TEST_CHECKPOINT_PARTITION=metis places vertices with METIS (a placement with a
+ * directory) instead of by hash. */
 static bool load_input_graph(void)
 {
     rv_graph_free(&graph);
-    rv_load_options o = {.edge_file = edges_file, .weight_column = 0, .keep_weights = true};
+    const char *partition = getenv("RV_TEST_CHECKPOINT_PARTITION");
+    rv_load_options o = {.edge_file = edges_file, .weight_column = 0, .keep_weights = true,
+                         .partition = partition && strcmp(partition, "metis") == 0 ? RV_PARTITION_METIS
+                                                                                 : RV_PARTITION_HASH};
     return rv_graph_load(session, &o, &graph) == RV_OK;
 }
 
