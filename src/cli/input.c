@@ -171,7 +171,7 @@ static int resolve_graph_shape(const rv__cli_run_args *args, const dataset *d, r
                                char *error, size_t error_capacity)
 {
     const rv_algorithm *algorithm = args->algorithm;
-    if (algorithm->undirected_view && !algorithm->needs_edge_directions) {
+    if (algorithm != NULL && algorithm->undirected_view && !algorithm->needs_edge_directions) {
         /* The algorithm reads in- and out-neighbours alike, so the graph is loaded
          * undirected and the dataset's directedness does not matter. (One that asks
          * which way each edge ran needs it: see rv__cli_input_resolve.) */
@@ -371,7 +371,7 @@ int rv__cli_input_resolve(const rv__cli_run_args *args, rv__cli_input *out, char
     out->load.vertex_file = out->vertex_file;
     /* A program that reads in- and out-neighbours sees a directed graph through its
      * undirected view, with the reverse edges marked when it asks which way they ran. */
-    if (algorithm->undirected_view && !out->load.undirected) {
+    if (algorithm != NULL && algorithm->undirected_view && !out->load.undirected) {
         out->load.undirected = true;
         out->load.mark_reverse_edges = algorithm->needs_edge_directions;
     }
