@@ -3,6 +3,8 @@
 
 #include "textio.h"
 
+#include "crc32c.h"
+
 #include "rivulet.h"
 
 #include <errno.h>
@@ -30,6 +32,8 @@ struct rv__range_reader {
     size_t block_bytes;     /* how much one block holds when its lines are short */
     size_t returned; /* bytes at the start of buffer handed out by the last next() */
     size_t carry;    /* bytes after them: the beginning of a line not yet complete */
+    uint32_t crc;          /* CRC-32C of all the text handed out so far */
+    uint64_t crc_bytes;    /* and its length */
 };
 
 static void set_error(char *error, size_t error_capacity, const char *format, ...)
@@ -280,6 +284,8 @@ int rv__range_reader_next(rv__range_reader *reader, const char **text, size_t *l
     }
     *text = reader->buffer;
     *length = reader->returned;
+    reader->crc = rv__crc32c(reader->crc, reader->buffer, reader->returned);
+    reader->crc_bytes += reader->returned;
 done:
     return status;
 }
@@ -321,6 +327,12 @@ done:
 uint64_t rv__range_reader_part_bytes(const rv__range_reader *reader)
 {
     return reader->stop - reader->begin;
+}
+
+void rv__range_reader_checksum(const rv__range_reader *reader, uint32_t *crc, uint64_t *bytes)
+{
+    *crc = reader->crc;
+    *bytes = reader->crc_bytes;
 }
 
 void rv__range_reader_close(rv__range_reader **reader)

@@ -50,6 +50,11 @@ int rv__range_reader_count_remaining_lines(rv__range_reader *reader, uint64_t *n
                                            char *error, size_t error_capacity);
 /* Bytes of this part in the file (for throughput reports). */
 uint64_t rv__range_reader_part_bytes(const rv__range_reader *reader);
+/* The CRC-32C and length of all the text rv__range_reader_next() handed out so far
+ * (with the '\n' it supplies after a last line that lacks one). The parts of a file
+ * follow each other, so combining their checksums in part order (rv__crc32c_combine)
+ * gives the same value for any number of parts: a fingerprint of the input. */
+void rv__range_reader_checksum(const rv__range_reader *reader, uint32_t *crc, uint64_t *bytes);
 void rv__range_reader_close(rv__range_reader **reader);
 
 /* ---- Parsing ------------------------------------------------------------------- */

@@ -102,6 +102,67 @@ int rv__comm_exscan_u64(rv_session *s, uint64_t value, uint64_t *out)
     return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Exscan");
 }
 
+int rv__comm_allgather_bytes(rv_session *s, const void *mine, size_t bytes, void *all)
+{
+    int rc = MPI_Allgather(mine, (int)bytes, MPI_BYTE, all, (int)bytes, MPI_BYTE, s->comm);
+    return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Allgather");
+}
+
+void rv__comm_host_name(const rv_session *s, char *out, size_t capacity)
+{
+    const char *override = getenv("RV_HOST_NAME_OVERRIDE");
+    if (override && *override) {
+        size_t n_entries = 1;
+        for (const char *c = override; *c; c++)
+            n_entries += *c == ',';
+        size_t want = (size_t)s->rank % n_entries;
+        const char *entry = override;
+        for (size_t k = 0; k < want; k++)
+            entry = strchr(entry, ',') + 1;
+        size_t length = strcspn(entry, ","), n = 0;
+        for (size_t i = 0; i < length && n + 1 < capacity; i++) {
+            if (entry[i] == '%' && i + 1 < length && entry[i + 1] == 'r') {
+                n += (size_t)snprintf(out + n, capacity - n, "%d", s->rank);
+                if (n >= capacity)
+                    n = capacity - 1;
+                i++;
+            } else {
+                out[n++] = entry[i];
+            }
+        }
+        out[n] = '\0';
+        if (n > 0)
+            return;
+    }
+    char name[MPI_MAX_PROCESSOR_NAME + 1] = "";
+    int length = 0;
+    if (MPI_Get_processor_name(name, &length) != MPI_SUCCESS || length <= 0)
+        snprintf(name, sizeof name, "unknown-host");
+    snprintf(out, capacity, "%s", name);
+}
+
+int rv__comm_bcast_buffer(rv_session *s, int root, rv__buffer *buffer)
+{
+    uint64_t size = s->rank == root ? buffer->size : 0;
+    int rc = MPI_Bcast(&size, 1, MPI_UINT64_T, root, s->comm);
+    if (rc != MPI_SUCCESS)
+        return mpi_fail(s, rc, "MPI_Bcast");
+    int status = RV_OK;
+    if (s->rank != root && rv__buffer_reserve(buffer, size + 1) != RV_OK)
+        status = rv__session_fail(s, RV_ENOMEM, "out of memory receiving %llu bytes", (unsigned long long)size);
+    status = rv__session_agree(s, status);
+    if (status != RV_OK)
+        return status;
+    buffer->size = size;
+    for (uint64_t done = 0; done < size; done += PIECE_BYTES) {
+        uint64_t piece = size - done < PIECE_BYTES ? size - done : PIECE_BYTES;
+        rc = MPI_Bcast(buffer->data + done, (int)piece, MPI_BYTE, root, s->comm);
+        if (rc != MPI_SUCCESS)
+            return mpi_fail(s, rc, "MPI_Bcast");
+    }
+    return RV_OK;
+}
+
 /* MPI's int counts and displacements for a gather or scatter of counts[r] values per
  * rank; RV_ELIMIT when the total does not fit in an int. */
 static int int_counts(rv_session *s, const uint64_t *counts, int **counts_out, int **displs_out)

@@ -47,6 +47,15 @@ int rv__comm_allgather_u64s(rv_session *session, const uint64_t *values, size_t 
 /* Exclusive prefix sum over ranks: rank r receives the sum of ranks 0..r-1. */
 int rv__comm_exscan_u64(rv_session *session, uint64_t value, uint64_t *out);
 
+/* Gathers @p bytes bytes from every rank into all[size * bytes], in rank order. */
+int rv__comm_allgather_bytes(rv_session *session, const void *mine, size_t bytes, void *all);
+
+/* The name of the host this rank runs on (MPI_Get_processor_name), into @p out.
+ * RV_HOST_NAME_OVERRIDE replaces it, for tests that play several hosts on one machine:
+ * a comma-separated list whose entry (rank mod length) is used, with %r in it
+ * replaced by the rank ("a,a,b,b", or "node%r"). Local. */
+void rv__comm_host_name(const rv_session *session, char *out, size_t capacity);
+
 /* Gathers @p n int32 values from every rank, in rank order, into @p all on @p root
  * (ignored elsewhere). counts[r] is rank r's n, known on every rank; the total must stay
  * below 2^31 (MPI counts are ints): callers check that before. */
@@ -75,6 +84,10 @@ int rv__buffer_reserve(rv__buffer *buffer, size_t bytes);
  * so no rank is left waiting. */
 int rv__comm_alltoallv(rv_session *session, const void *send, const uint64_t *send_bytes,
                        rv__buffer *recv, uint64_t *recv_bytes);
+
+/* Sends root's @p buffer (size and bytes) to every rank; the others' buffers are
+ * resized to receive it. A local allocation failure is agreed on first. */
+int rv__comm_bcast_buffer(rv_session *session, int root, rv__buffer *buffer);
 
 /* Writes @p bytes at byte @p offset of the shared file @p path, which every rank
  * opens (created and truncated); each rank passes its own piece. */

@@ -51,6 +51,11 @@ struct rv_graph {
 
     rv_load_stats load_stats;
     rv_partition_stats partition_stats;
+    /* The CRC-32C and length of the whole input text, [0] edge file, [1] vertex file
+     * (zero without one): the same for any number of ranks. Checkpoints record it to
+     * recognise their input. */
+    uint32_t input_crc[2];
+    uint64_t input_text_bytes[2];
 };
 
 /* What reached this rank during the load, already interned: @c ids numbers every id

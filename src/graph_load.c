@@ -15,6 +15,7 @@
 
 #include "comm.h"
 #include "graph.h"
+#include "io/crc32c.h"
 #include "memory.h"
 
 /* Text per round and rank. Small enough that a round's scratch (text, parsed edges,
@@ -381,6 +382,29 @@ static int check_weight_columns(rv_session *s, const file_part *part)
                             part->path, lines[0], lines[1]);
 }
 
+/* The checksum of a whole file from every rank's part (see rv__range_reader_checksum). */
+static int text_checksum(rv_session *s, const file_part *part, uint32_t *crc, uint64_t *bytes)
+{
+    uint32_t mine_crc = 0;
+    uint64_t mine[2] = {0, 0};
+    if (part->reader)
+        rv__range_reader_checksum(part->reader, &mine_crc, &mine[1]);
+    mine[0] = mine_crc;
+    uint64_t *all = malloc(2 * (size_t)s->size * sizeof *all);
+    int status = all ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
+    status = rv__session_agree(s, status);
+    if (status == RV_OK)
+        status = rv__session_agree(s, rv__comm_allgather_u64s(s, mine, 2, all));
+    *crc = 0;
+    *bytes = 0;
+    for (int r = 0; status == RV_OK && r < s->size; r++) {
+        *crc = rv__crc32c_combine(*crc, (uint32_t)all[2 * r], all[2 * r + 1]);
+        *bytes += all[2 * r + 1];
+    }
+    free(all);
+    return status;
+}
+
 static void destroy_scratch(round_scratch *r)
 {
     rv__edge_list_destroy(&r->parsed);
@@ -461,6 +485,10 @@ int rv_graph_load(rv_session *s, const rv_load_options *o, rv_graph **out)
         status = shuffle_file(g, o, &edge_part, &format, &r, &owned, &read_seconds, &shuffle_seconds);
     if (status == RV_OK && weighted && o->weight_column == 0)
         status = check_weight_columns(s, &edge_part);
+    if (status == RV_OK)
+        status = text_checksum(s, &edge_part, &g->input_crc[0], &g->input_text_bytes[0]);
+    if (status == RV_OK && o->vertex_file)
+        status = text_checksum(s, &vertex_part, &g->input_crc[1], &g->input_text_bytes[1]);
     uint64_t input_bytes = (vertex_part.reader ? rv__range_reader_part_bytes(vertex_part.reader) : 0) +
                            (edge_part.reader ? rv__range_reader_part_bytes(edge_part.reader) : 0);
     rv__range_reader_close(&vertex_part.reader);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "job.h"
 
 /* Reduction slots that lead every superstep's reduction, before the aggregators. */
@@ -115,6 +116,7 @@ void rv_job_free(rv_job **job_handle)
         return;
     rv__messages_destroy(&job->messages);
     rv__mutations_destroy(&job->mutations);
+    rv__checkpointer_free(&job->checkpointer);
     free(job->values);
     free(job->edge_values);
     free(job->halted);
@@ -175,6 +177,7 @@ static int settle_topology(rv_job *job, uint64_t n_mutations, uint64_t n_unresol
         status = rv__mutations_apply(job, &left);
         if (status != RV_OK)
             return status;
+        job->topology_changes++;
         uint64_t counts[2] = {left, count_next_active(job)};
         status = rv__session_agree(s, rv__comm_allreduce_u64(s, counts, 2, RV__REDUCE_SUM));
         n_unresolved = counts[0];
@@ -197,6 +200,8 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
     rv__reduce_slot *slots = calloc(n_slots, sizeof *slots);
     int status = slots ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory starting the run");
     status = rv__session_agree(s, status);
+    if (status == RV_OK && job->checkpointer)
+        status = rv__checkpoint_before_run(job);
     rv_run_stats total = {0};
     double t_run = rv__now();
     uint64_t steps_this_run = 0;
@@ -264,6 +269,8 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
         job->superstep++;
         steps_this_run++;
         job->finished = !go_on;
+        if (job->checkpointer && (status = rv__checkpoint_after_superstep(job, slots + N_FIXED_SLOTS)) != RV_OK)
+            break;
     }
     total.seconds = rv__now() - t_run;
     if (stats)
@@ -271,6 +278,8 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
     free(slots);
     return status;
 }
+
+uint64_t rv_job_superstep(const rv_job *job) { return job->superstep; }
 
 void rv_job_foreach_local(const rv_job *job, void (*visit)(rv_id id, const void *value, void *arg), void *arg)
 {

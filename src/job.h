@@ -16,11 +16,14 @@ struct rv_job {
     uint64_t *halted;      /* bitmap: vertices that voted to halt */
     rv__messages messages;
     rv__mutations mutations; /* topology changes requested this superstep */
+    uint64_t topology_changes; /* supersteps whose topology changes were applied */
     uint64_t superstep;    /* the next superstep to run */
     bool finished;         /* no active vertex and no message in flight */
     /* Aggregators: this superstep's local contributions, and what vertices read. */
     rv__reduce_slot *aggregate_local;
     rv__reduce_slot *aggregate_visible;
+    /* Checkpoints and resume (checkpoint.h); NULL when the job does not checkpoint. */
+    struct rv__checkpointer *checkpointer;
 };
 
 /* What compute() sees of the engine. Lives on the stack of the superstep loop. */

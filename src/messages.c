@@ -841,3 +841,51 @@ int rv__messages_move_inbox(rv__messages *to, const rv__messages *from, const ui
     *n_unresolved = to->n_unresolved;
     return to->status == RV_ENOMEM ? RV_ENOMEM : RV_OK;
 }
+
+size_t rv__messages_visit_pending(const rv__messages *m, uint32_t v,
+                                  void (*visit)(const void *message, size_t bytes, void *arg), void *arg)
+{
+    const void *messages = NULL;
+    size_t n = rv__messages_for(m, v, &messages);
+    for (size_t i = 0; i < n; i++) {
+        if (m->variable) {
+            const rv_message *message = (const rv_message *)messages + i;
+            visit(message->data, message->size, arg);
+        } else {
+            visit((const unsigned char *)messages + i * m->size, m->size, arg);
+        }
+    }
+    return n;
+}
+
+int rv__messages_restore_pending(rv__messages *m, uint32_t v, const void *message, size_t bytes)
+{
+    if (m->variable ? bytes > RV__MESSAGE_MAX_BYTES : bytes != m->size)
+        return RV_EINVAL;
+    if (!m->combining) {
+        /* Collected like received records, and sorted into the inbox by restore_done. */
+        append_record(m, &m->next_local, &m->n_next_local, &v, 4, message, bytes);
+        return m->status == RV_ENOMEM ? RV_ENOMEM : RV_OK;
+    }
+    /* A combining inbox holds one message per vertex: the first is copied in as it
+     * is (bit for bit, even where folding it into the identity would not be), and a
+     * second would be combined. */
+    unsigned char *cell = m->box + (size_t)v * m->size;
+    if (!m->has[v]) {
+        memcpy(cell, message, m->size);
+        m->has[v] = 1;
+    } else if (m->kind == RV_COMBINE_CUSTOM) {
+        memcpy(m->aligned_message, message, m->size);
+        m->combine(cell, m->aligned_message, m->user);
+    } else {
+        WITH_BUILTIN_COMBINER(m->kind, K, fold_builtin(m->box, m->has, K, v, message), (void)0)
+    }
+    return RV_OK;
+}
+
+int rv__messages_restore_done(rv__messages *m)
+{
+    if (m->combining)
+        return RV_OK;
+    return build_list_inbox(m);
+}

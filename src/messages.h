@@ -122,6 +122,18 @@ int rv__messages_move_inbox(rv__messages *to, const rv__messages *from, const ui
 /* Fails the run naming the first message by id that has no vertex. Local. */
 void rv__messages_fail_unresolved(rv__messages *m);
 
+/* Checkpoints reach the inbox only through these two functions, so they need not
+ * know how it is stored. rv__messages_visit_pending() calls @p visit for each message
+ * waiting for local vertex @p v in the current inbox (what compute() will see next
+ * superstep), in delivery order, and returns how many there were.
+ * rv__messages_restore_pending() puts one such message back into the current inbox
+ * of @p v (after a restore, before the next superstep); rv__messages_restore_done()
+ * must follow the last one. RV_ENOMEM, or RV_EINVAL for a message of the wrong size. */
+size_t rv__messages_visit_pending(const rv__messages *m, uint32_t v,
+                                  void (*visit)(const void *message, size_t bytes, void *arg), void *arg);
+int rv__messages_restore_pending(rv__messages *m, uint32_t v, const void *message, size_t bytes);
+int rv__messages_restore_done(rv__messages *m);
+
 /* The messages for local vertex @p v in the current inbox. */
 static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const void **messages)
 {

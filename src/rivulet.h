@@ -442,6 +442,89 @@ void rv_job_foreach_local(const rv_job *job, void (*visit)(rv_id id, const void 
 /** Releases a job. Collective. */
 void rv_job_free(rv_job **job);
 
+/* ------------------------------------------------------------------------- */
+/** @name Checkpoints: a job's state in a replicated chunk store
+ *
+ * Every few supersteps each rank writes its share of the job's state (vertex values,
+ * halted flags, the messages due next superstep, per-edge state, keyed by vertex id)
+ * as chunks with a CRC-32C each, to several ranks' storage directories. The
+ * aggregators, the superstep and the job's identity go into a manifest that is
+ * written last, only once every replica is on disk; a crash at any moment therefore
+ * leaves the previous checkpoint usable. A later job on the same graph (with any
+ * number of ranks) continues from the newest one with rv_job_resume() and produces
+ * what an uninterrupted run would have.
+ *
+ * The state is complete: after topology changes, the changed graph goes into the
+ * checkpoint too. A program's own @c user data cannot be saved by the engine; but the
+ * master hook depends only on its inputs, so on resume it is called again for every
+ * superstep before the checkpoint, in order, with the number of vertices and the
+ * aggregators it saw then: state that a master hook keeps in @c user data (PageRank's
+ * base rank, LCC's number of waves) comes back. Parameters set before the run are the
+ * caller's, as always.
+ */
+
+/** Where and how often a job checkpoints. Zero-initialise, then set what you need. */
+typedef struct rv_checkpoint_options {
+    /** Storage directory, required. May contain %r (the rank) and %h (the host name) so
+     *  that every rank writes to a node-local disk; a directory without %r gets a
+     *  subdirectory rank-R per rank. One job per directory at a time. */
+    const char *dir;
+    /** Checkpoint after every this many supersteps (0: never; resuming still works). */
+    uint64_t every;
+    /** Copies of every chunk, each on a different rank's storage (0: 3). Capped at the
+     *  number of ranks (and at 16); with ranks on several hosts the second copy goes to
+     *  another host. */
+    int replicas;
+    /** Bytes per chunk (0: 64 MiB). */
+    uint64_t chunk_bytes;
+    /** Committed checkpoints to keep (0: 2); older ones are removed after each commit. */
+    int keep;
+    /** One line naming the program's parameters. A resume refuses a checkpoint written
+     *  with another text. May be NULL. */
+    const char *parameters;
+    /** One line describing how the input was loaded; compared like @c parameters. The
+     *  engine adds the graph's own fingerprint (vertex and edge counts, and a CRC-32C of
+     *  the input text), so the paths need not be part of it. May be NULL. */
+    const char *input;
+} rv_checkpoint_options;
+
+/** What checkpoints and a resume did, the same on every rank. */
+typedef struct rv_checkpoint_stats {
+    uint64_t checkpoints;       /**< committed by this job */
+    uint64_t last_superstep;    /**< superstep of the newest one (0 if none) */
+    uint64_t state_bytes_max;   /**< the largest state of one rank, newest checkpoint */
+    uint64_t state_bytes_sum;   /**< the whole state, one copy, newest checkpoint */
+    uint64_t bytes_written;     /**< every replica of every checkpoint, all ranks */
+    double write_seconds;       /**< wall time spent checkpointing, in all */
+    double last_write_seconds;  /**< wall time of the newest checkpoint */
+    bool resumed;               /**< rv_job_resume() found a checkpoint */
+    uint64_t resumed_superstep; /**< the superstep the job continued from */
+    int resumed_ranks;          /**< ranks of the job that wrote that checkpoint */
+    uint64_t resume_bytes;      /**< state read, one copy */
+    double resume_seconds;
+    uint64_t replicas_bad;      /**< missing or corrupt replicas met while resuming */
+    uint64_t replicas_repaired; /**< of those, re-created */
+} rv_checkpoint_stats;
+
+/** Makes @p job checkpoint as @p options say: checks the directory pattern, creates
+ *  this rank's storage directory and learns the ranks' host names. Collective; call it
+ *  after rv_job_new() and before rv_job_run() (RV_EINVAL after). The options' strings
+ *  are copied. */
+int rv_job_set_checkpoints(rv_job *job, const rv_checkpoint_options *options);
+/** Continues @p job from the newest committed checkpoint in its checkpoint directory:
+ *  refuses (RV_EINVAL) one written for another program, parameters or input; reads
+ *  every chunk from the first replica whose checksum verifies, reports and re-creates
+ *  missing or damaged replicas, and fails (RV_EIO, naming the chunk) only when every
+ *  replica of a chunk is gone. The state is redistributed by vertex id, so the
+ *  number of ranks may differ from the job that wrote it. When there is no checkpoint
+ *  the job is left as it is, at superstep 0, and rv_job_checkpoint_stats() says
+ *  resumed = false. Collective; after rv_job_set_checkpoints(), before rv_job_run(). */
+int rv_job_resume(rv_job *job);
+/** Copies what checkpointing and resuming did so far. */
+void rv_job_checkpoint_stats(const rv_job *job, rv_checkpoint_stats *out);
+/** The superstep @p job will run next (after rv_job_resume(), the one it continues from). */
+uint64_t rv_job_superstep(const rv_job *job);
+
 /** Memory use of the ranks, from the operating system (peak and current resident
  *  set size), gathered over all ranks. */
 typedef struct rv_memory_stats {
@@ -465,6 +548,64 @@ int rv_properties_load(const char *path, rv_properties **out, char *error, size_
 /** The value of @p key (whitespace trimmed), or NULL. */
 const char *rv_properties_get(const rv_properties *properties, const char *key);
 void rv_properties_free(rv_properties **properties);
+
+/* ------------------------------------------------------------------------- */
+/** @name The chunk store on its own: listing, checking and cleaning checkpoints
+ *
+ * These functions need no MPI and no session: they read the storage directories
+ * that a directory pattern names (%r and %h match any rank and host) on this machine.
+ * With node-local storage, run them where the directories are visible. */
+
+typedef struct rv_store rv_store;
+
+/** One committed checkpoint. */
+typedef struct rv_store_checkpoint {
+    uint64_t superstep;       /**< the superstep a resumed job runs next */
+    const char *program;      /**< the program's name */
+    int ranks;                /**< ranks of the job that wrote it */
+    int replicas;             /**< replicas wanted per chunk */
+    uint64_t bytes;           /**< the state, one copy */
+    uint64_t chunks;
+    int64_t unix_time;        /**< when it was committed */
+    int manifest_copies;      /**< intact copies of its manifest found */
+} rv_store_checkpoint;
+
+/** The health of one checkpoint's replicas. */
+typedef struct rv_store_health {
+    uint64_t replicas_expected;
+    uint64_t replicas_ok;
+    uint64_t replicas_missing;   /**< no file, or no storage directory */
+    uint64_t replicas_damaged;   /**< wrong size, unreadable, or (when verified) wrong checksum */
+    uint64_t replicas_repaired;
+    uint64_t chunks_degraded;    /**< fewer intact replicas than wanted, but at least one */
+    uint64_t chunks_lost;        /**< no intact replica */
+    uint64_t manifests_missing;  /**< ranks' storage without an intact copy of the manifest */
+} rv_store_health;
+
+/** Checks for rv_store_check(). */
+enum {
+    RV_STORE_VERIFY = 1, /**< read every replica and verify its checksum (else sizes only) */
+    RV_STORE_REPAIR = 2  /**< re-create missing or damaged replicas and manifest copies from intact ones */
+};
+
+/** Finds the committed checkpoints under directory pattern @p dir. RV_EINVAL for a
+ *  bad pattern (reason in @p error). No checkpoint at all is not an error. */
+int rv_store_open(const char *dir, rv_store **out, char *error, size_t error_capacity);
+void rv_store_free(rv_store **store);
+/** The number of checkpoints found. */
+size_t rv_store_count(const rv_store *store);
+/** Checkpoint @p index, newest first. */
+const rv_store_checkpoint *rv_store_get(const rv_store *store, size_t index);
+/** Checks every replica of checkpoint @p index (@p flags: RV_STORE_VERIFY,
+ *  RV_STORE_REPAIR) and fills @p health. Every problem found, and every repair, is
+ *  passed to @p report as one line (which may be NULL). Returns RV_OK unless the check
+ *  itself failed (out of memory, or a repair that could not be written: RV_EIO). */
+int rv_store_check(rv_store *store, size_t index, unsigned flags, rv_store_health *health,
+                   void (*report)(const char *line, void *arg), void *arg);
+/** Removes all but the newest @p keep checkpoints, and the remains of checkpoints that
+ *  were never committed and are older than the newest one. Each removal is passed to
+ *  @p report. @p keep must be at least 1. */
+int rv_store_remove_old(rv_store *store, size_t keep, void (*report)(const char *line, void *arg), void *arg);
 
 /* ------------------------------------------------------------------------- */
 /** @name Helpers for programs */

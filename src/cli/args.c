@@ -18,6 +18,12 @@ typedef enum {
     OPT_QUIET,
     OPT_STATS,
     OPT_LOG_LEVEL,
+    OPT_CHECKPOINT_DIR,
+    OPT_CHECKPOINT_EVERY,
+    OPT_REPLICAS,
+    OPT_CHUNK_SIZE,
+    OPT_KEEP,
+    OPT_RESUME,
     OPT_PARTITION,
     OPT_IMBALANCE,
     OPT_METIS_MEMORY,
@@ -56,6 +62,13 @@ static const run_option run_options[] = {
     {OPT_STATS, RUN, "stats", "FILE", "write timings, counts, memory and the partition's quality as JSON to FILE"},
     {OPT_PARAM, RUN, "param", "KEY=VALUE", "set the algorithm's option KEY (like --KEY VALUE); repeatable"},
     {OPT_LOG_LEVEL, BOTH, "log-level", "LEVEL", "library messages to show: error, warn (default), info, debug"},
+    {OPT_CHECKPOINT_DIR, RUN, "checkpoint-dir", "DIR",
+     "checkpoint to DIR (%r = rank, %h = host: one directory per rank, e.g. on a local disk)"},
+    {OPT_CHECKPOINT_EVERY, RUN, "checkpoint-every", "N", "checkpoint after every N supersteps"},
+    {OPT_REPLICAS, RUN, "replicas", "R", "copies of every checkpoint chunk, on distinct ranks (default 3, at most P)"},
+    {OPT_CHUNK_SIZE, RUN, "chunk-size", "BYTES", "checkpoint chunk size, 4K to 1G (default 64M; suffixes K, M, G)"},
+    {OPT_KEEP, RUN, "keep", "K", "keep the newest K committed checkpoints (default 2)"},
+    {OPT_RESUME, RUN, "resume", NULL, "continue from the newest checkpoint in --checkpoint-dir (if there is one)"},
     {OPT_HELP, RUN, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
     {OPT_HELP, PARTITION, "help", NULL, "show this help; also -h"},
 };
@@ -325,6 +338,36 @@ static void apply_run_option(parser *p, const run_option *option, const char *va
         if (!rv__cli_log_level_parse(value, &args->log_level))
             fail(p, "--%s: expected error, warn, info or debug: '%s'", option->name, value);
         break;
+    case OPT_CHECKPOINT_DIR:
+        if (*value == '\0')
+            fail(p, "--%s: empty directory name", option->name);
+        args->checkpoint_dir = value;
+        break;
+    case OPT_CHECKPOINT_EVERY:
+        if (!parse_count(value, &args->checkpoint_every) || args->checkpoint_every == 0)
+            fail(p, "--%s: not a positive integer: '%s'", option->name, value);
+        break;
+    case OPT_REPLICAS:
+    case OPT_KEEP: {
+        uint64_t n = 0;
+        uint64_t limit = option->id == OPT_REPLICAS ? 16 : 1000000;
+        if (!parse_count(value, &n) || n == 0 || n > limit)
+            fail(p, "--%s: expected an integer from 1 to %llu: '%s'", option->name, (unsigned long long)limit, value);
+        else if (option->id == OPT_REPLICAS)
+            args->replicas = (int)n;
+        else
+            args->keep = (int)n;
+        break;
+    }
+    case OPT_CHUNK_SIZE:
+        if (!parse_bytes(value, &args->chunk_bytes) || args->chunk_bytes < (UINT64_C(1) << 12) ||
+            args->chunk_bytes > (UINT64_C(1) << 30))
+            fail(p, "--%s: expected a size from 4K to 1G (bytes, or with a suffix K, M or G): '%s'", option->name,
+                 value);
+        break;
+    case OPT_RESUME:
+        args->resume = true;
+        break;
     case OPT_PARAM:
         break; /* apply_param(), which can run out of memory */
     }
@@ -478,6 +521,14 @@ int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_command command
             fail(&p, "missing INPUT (an edge list file or a Graphalytics dataset)");
         if (out->directed && out->undirected)
             fail(&p, "--directed and --undirected exclude each other");
+        const bool any_checkpoint_option = out->checkpoint_every || out->replicas || out->chunk_bytes || out->keep ||
+                                           out->resume;
+        if (!out->checkpoint_dir && any_checkpoint_option)
+            fail(&p, "--%s needs --checkpoint-dir",
+                 out->checkpoint_every ? "checkpoint-every" : out->replicas ? "replicas" : out->chunk_bytes ? "chunk-size"
+                 : out->keep ? "keep" : "resume");
+        else if (out->checkpoint_dir && !out->checkpoint_every && !out->resume)
+            fail(&p, "--checkpoint-dir needs --checkpoint-every N (or --resume)");
     }
     if (p.unknown_algorithm || (p.failed && !out->help)) {
         rv__cli_args_destroy(out);

@@ -84,6 +84,12 @@ typedef struct rv__cli_run_args {
     bool quiet;                   /* --quiet: no progress lines, no summary */
     uint64_t max_supersteps;      /* --max-supersteps, 0 = no limit */
     rv_log_level log_level;       /* --log-level */
+    const char *checkpoint_dir;   /* --checkpoint-dir, NULL = no checkpoints */
+    uint64_t checkpoint_every;    /* --checkpoint-every, 0 = never */
+    int replicas;                 /* --replicas, 0 = the library's default */
+    uint64_t chunk_bytes;         /* --chunk-size, 0 = the library's default */
+    int keep;                     /* --keep, 0 = the library's default */
+    bool resume;                  /* --resume */
     rv_partition_kind partition;  /* --partition (default auto) */
     const char *partition_file;   /* --partition FILE */
     double imbalance;             /* --imbalance, 0 = the library's default */
@@ -164,6 +170,8 @@ typedef struct rv__cli_run_report {
     bool have_memory;       /* false when rv_session_memory() failed */
     rv_memory_stats memory;
     const uint64_t *peak_rss_bytes_per_rank; /* ranks entries */
+    bool checkpointing;     /* --checkpoint-dir was given */
+    rv_checkpoint_stats checkpoint;
 } rv__cli_run_report;
 
 /* The human summary, several lines on @p out. */
@@ -171,6 +179,14 @@ void rv__cli_report_summary(FILE *out, const rv__cli_run_report *report);
 /* Writes the --stats JSON to @p path. RV_EIO with a reason in @p error on failure. */
 int rv__cli_report_write_stats(const char *path, const rv__cli_run_report *report,
                                const rv__cli_superstep_log *log, char *error, size_t error_capacity);
+
+/* ---- store.c and supervise.c ---------------------------------------------------- */
+
+/* `rivulet store ls|fsck|gc DIR`: the chunk store without MPI. Returns the exit code. */
+int rv__cli_store(int argc, char **argv);
+/* `rivulet supervise [OPTIONS] -- COMMAND...`: runs COMMAND, and after a failure runs
+ * it again with --resume appended. Returns the exit code. */
+int rv__cli_supervise(int argc, char **argv);
 
 /* ---- partition.c ------------------------------------------------------------------ */
 

@@ -1,6 +1,7 @@
 /* main.c — the `rivulet` program's entry point: dispatches to a command, prints the
  * top-level help and the version. Knows no algorithm by name (they come from the
- * registry) and no MPI (only `run` and `partition` open a session). */
+ * registry) and no MPI (only `run` and `partition` open a session; `store` and
+ * `supervise` need none). */
 #include "cli.h"
 
 #include <string.h>
@@ -29,11 +30,24 @@ static int partition_command(int *argc, char ***argv)
     return rv__cli_partition(argc, argv, 2);
 }
 
+static int store_command(int *argc, char ***argv)
+{
+    return rv__cli_store(*argc, *argv);
+}
+
+static int supervise_command(int *argc, char ***argv)
+{
+    return rv__cli_supervise(*argc, *argv);
+}
+
 static const command commands[] = {
     {"run", "ALGO INPUT [OPTIONS]", "run an algorithm on a graph (start it with mpirun)", run_command},
     {"partition", "INPUT --parts K [OPTIONS]", "write a METIS partition file for later runs (no mpirun needed)",
      partition_command},
     {"list", "", "list the algorithms with their options and defaults", list_command},
+    {"store", "ls|fsck|gc DIR", "list, verify or clean the checkpoints in DIR", store_command},
+    {"supervise", "[OPTS] -- COMMAND", "run COMMAND, re-running it with --resume after a failure",
+     supervise_command},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -48,12 +62,12 @@ static void print_help(FILE *out)
     for (size_t i = 0; i < N_COMMANDS; i++) {
         char column[64];
         snprintf(column, sizeof column, "%s %s", commands[i].name, commands[i].arguments);
-        fprintf(out, "  %-26s  %s\n", column, commands[i].summary);
+        fprintf(out, "  %-28s  %s\n", column, commands[i].summary);
     }
     fprintf(out, "\n"
                  "Options:\n"
-                 "  %-26s  %s\n"
-                 "  %-26s  %s\n"
+                 "  %-28s  %s\n"
+                 "  %-28s  %s\n"
                  "\n"
                  "Example: mpirun -np 4 rivulet run ALGO graph.e --output ranks.txt\n"
                  "See 'rivulet run --help' for the run options and 'rivulet list' for the algorithms.\n",

@@ -105,6 +105,21 @@ void rv__cli_report_summary(FILE *out, const rv__cli_run_report *r)
     fprintf(out, "  %-9s%8.3f s  (%" PRIu64 " superstep%s, %" PRIu64 " messages, %s exchanged)\n",
             "compute", r->compute_seconds, r->run.supersteps, r->run.supersteps == 1 ? "" : "s",
             r->run.messages_sent, exchanged);
+    if (r->checkpointing) {
+        const rv_checkpoint_stats *c = &r->checkpoint;
+        char state[32], written[32];
+        format_bytes(c->state_bytes_max, state, sizeof state);
+        format_bytes(c->bytes_written, written, sizeof written);
+        const double per_rank = c->write_seconds > 0 && r->ranks > 0
+                                    ? (double)c->bytes_written / (double)r->ranks / c->write_seconds / 1e6
+                                    : 0.0;
+        fprintf(out, "  %-9s%8.3f s  (%" PRIu64 " written, the last at superstep %" PRIu64
+                     "; state up to %s per rank; %s written, %.0f MB/s per rank)\n",
+                "checkpoint", c->write_seconds, c->checkpoints, c->last_superstep, state, written, per_rank);
+        if (c->resumed)
+            fprintf(out, "  %-9s%8.3f s  (from superstep %" PRIu64 ", written by %d rank%s)\n", "resume",
+                    c->resume_seconds, c->resumed_superstep, c->resumed_ranks, c->resumed_ranks == 1 ? "" : "s");
+    }
     fprintf(out, "  %-9s%8.3f s\n", "output", r->output_seconds);
     fprintf(out, "  %-9s%8.3f s\n", "total", r->total_seconds);
     if (r->have_memory) {
@@ -242,6 +257,23 @@ static void write_stats(FILE *out, const rv__cli_run_report *r, const rv__cli_su
         fputc('}', out);
     }
     fputs("},\n", out);
+    if (r->checkpointing) {
+        const rv_checkpoint_stats *c = &r->checkpoint;
+        fprintf(out,
+                " \"checkpoint\":{\"checkpoints\":%" PRIu64 ",\"last_superstep\":%" PRIu64
+                ",\"state_bytes_max\":%" PRIu64 ",\"state_bytes_sum\":%" PRIu64 ",\"bytes_written\":%" PRIu64
+                ",\"write_seconds\":",
+                c->checkpoints, c->last_superstep, c->state_bytes_max, c->state_bytes_sum, c->bytes_written);
+        json_double(out, c->write_seconds);
+        fputs(",\"last_write_seconds\":", out);
+        json_double(out, c->last_write_seconds);
+        fprintf(out, ",\"resumed\":%s,\"resumed_superstep\":%" PRIu64 ",\"resumed_ranks\":%d,\"resume_bytes\":%" PRIu64
+                     ",\"resume_seconds\":",
+                c->resumed ? "true" : "false", c->resumed_superstep, c->resumed_ranks, c->resume_bytes);
+        json_double(out, c->resume_seconds);
+        fprintf(out, ",\"replicas_bad\":%" PRIu64 ",\"replicas_repaired\":%" PRIu64 "},\n", c->replicas_bad,
+                c->replicas_repaired);
+    }
 
     fputs(" \"superstep_log\":[", out);
     for (size_t i = 0; log != NULL && i < log->n_steps; i++) {

@@ -34,6 +34,76 @@ static void print_algorithm_help(FILE *out, const rv_algorithm *algorithm)
     fprintf(out, "\nThe run options (--output, --stats, ...) are listed by 'rivulet run --help'.\n");
 }
 
+/* The program's parameters as one line, "iterations=20 damping=0.85": what a resumed
+ * run must match. Doubles are written so that they read back exactly. */
+static void describe_parameters(const rv__cli_run_args *args, char *out, size_t capacity)
+{
+    const rv_algorithm *algorithm = args->algorithm;
+    size_t at = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < algorithm->n_params && at < capacity; i++) {
+        const rv_param_spec *spec = &algorithm->params[i];
+        int64_t i64 = 0;
+        double d = 0;
+        rv_id id = 0;
+        int n = 0;
+        const char *sep = i ? " " : "";
+        if (spec->type == RV_PARAM_INT64 && rv_params_get_int64(args->params, spec->name, &i64) == RV_OK)
+            n = snprintf(out + at, capacity - at, "%s%s=%lld", sep, spec->name, (long long)i64);
+        else if (spec->type == RV_PARAM_DOUBLE && rv_params_get_double(args->params, spec->name, &d) == RV_OK)
+            n = snprintf(out + at, capacity - at, "%s%s=%.17g", sep, spec->name, d);
+        else if (spec->type == RV_PARAM_ID && rv_params_get_id(args->params, spec->name, &id) == RV_OK)
+            n = snprintf(out + at, capacity - at, "%s%s=%llu", sep, spec->name, (unsigned long long)id);
+        else
+            n = snprintf(out + at, capacity - at, "%s%s=unset", sep, spec->name);
+        at += n > 0 ? (size_t)n : 0;
+    }
+}
+
+/* How the input was read, as one line. The files' contents are fingerprinted by the
+ * library, so their paths are left out: a moved or copied input still matches. */
+static void describe_input(const rv__cli_input *input, char *out, size_t capacity)
+{
+    const rv_load_options *o = &input->load;
+    snprintf(out, capacity, "undirected=%d weight-column=%d property-columns=%d nonnegative-weights=%d vertex-file=%s",
+             o->undirected, o->weight_column, o->max_property_columns, o->nonnegative_weights,
+             o->vertex_file ? "yes" : "no");
+}
+
+/* Sets up checkpoints and, with --resume, continues from the newest one. */
+static int start_checkpoints(const rv__cli_run_args *args, const rv__cli_input *input, rv_job *job, bool root)
+{
+    char parameters[2048], input_text[512];
+    describe_parameters(args, parameters, sizeof parameters);
+    describe_input(input, input_text, sizeof input_text);
+    const rv_checkpoint_options options = {
+        .dir = args->checkpoint_dir,
+        .every = args->checkpoint_every,
+        .replicas = args->replicas,
+        .chunk_bytes = args->chunk_bytes,
+        .keep = args->keep,
+        .parameters = parameters,
+        .input = input_text,
+    };
+    int status = rv_job_set_checkpoints(job, &options);
+    if (status != RV_OK || !args->resume)
+        return status;
+    status = rv_job_resume(job);
+    rv_checkpoint_stats stats;
+    rv_job_checkpoint_stats(job, &stats);
+    if (status == RV_OK && root && !args->quiet && stats.resumed) {
+        fprintf(stderr, "resumed from the checkpoint at superstep %llu (written by %d rank%s): %.1f MB read in %.3f s",
+                (unsigned long long)stats.resumed_superstep, stats.resumed_ranks, stats.resumed_ranks == 1 ? "" : "s",
+                (double)stats.resume_bytes / 1e6, stats.resume_seconds);
+        if (stats.replicas_bad)
+            fprintf(stderr, "; %llu replica%s missing or damaged, %llu re-created",
+                    (unsigned long long)stats.replicas_bad, stats.replicas_bad == 1 ? "" : "s",
+                    (unsigned long long)stats.replicas_repaired);
+        fputc('\n', stderr);
+    }
+    return status;
+}
+
 /* The collective part: session, load, job, output, report. Returns the exit code. On
  * every error path each rank releases the same objects in the same order, because
  * every collective call returned the same status everywhere. */
@@ -62,7 +132,7 @@ static int execute(const rv__cli_run_args *args, const rv__cli_input *input, con
         .ranks = ranks,
         .partition_requested = args->partition,
     };
-    const rv_run_options run_options = {
+    rv_run_options run_options = {
         .max_supersteps = args->max_supersteps,
         .on_superstep = rv__cli_report_superstep,
         .arg = &log,
@@ -82,9 +152,20 @@ static int execute(const rv__cli_run_args *args, const rv__cli_input *input, con
     status = rv_job_new(graph, program, &job);
     if (status != RV_OK)
         goto done;
-    status = rv_job_run(job, &run_options, &report.run);
-    if (status != RV_OK)
+    if (args->checkpoint_dir && (status = start_checkpoints(args, input, job, root)) != RV_OK)
         goto done;
+    /* --max-supersteps counts from the start of the job, also after a resume; a job
+     * that already ran that many has nothing left to run. */
+    const uint64_t done_before = rv_job_superstep(job);
+    const bool nothing_left = args->max_supersteps && done_before >= args->max_supersteps;
+    if (args->max_supersteps && !nothing_left)
+        run_options.max_supersteps = args->max_supersteps - done_before;
+    if (!nothing_left && (status = rv_job_run(job, &run_options, &report.run)) != RV_OK)
+        goto done;
+    if (args->checkpoint_dir) {
+        report.checkpointing = true;
+        rv_job_checkpoint_stats(job, &report.checkpoint);
+    }
     t_computed = now_seconds();
 
     status = rv_job_write(job, args->output);
