@@ -463,6 +463,73 @@ int rv__store_scan_storage(const char *storage, void (*visit)(uint64_t superstep
     return RV_OK;
 }
 
+/* What rv__store_list_manifests() collects while it scans. */
+typedef struct copy_list {
+    rv__manifest_copy *items;
+    size_t n, capacity;
+    const char *storage; /* the directory being scanned */
+    bool failed;
+} copy_list;
+
+static void note_copy(uint64_t superstep, bool is_manifest, void *arg)
+{
+    copy_list *l = arg;
+    if (!is_manifest || l->failed)
+        return;
+    if (l->n == l->capacity) {
+        size_t grown = l->capacity ? 2 * l->capacity : 16;
+        rv__manifest_copy *items = realloc(l->items, grown * sizeof *items);
+        if (!items) {
+            l->failed = true;
+            return;
+        }
+        l->items = items;
+        l->capacity = grown;
+    }
+    l->items[l->n].superstep = superstep;
+    l->items[l->n].storage = strdup(l->storage);
+    l->failed |= l->items[l->n].storage == NULL;
+    l->n++;
+}
+
+static int scan_copies(const char *storage, void *arg)
+{
+    copy_list *l = arg;
+    l->storage = storage;
+    rv__store_scan_storage(storage, note_copy, l);
+    return 0;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    const rv__manifest_copy *x = a, *y = b;
+    return x->superstep > y->superstep ? -1 : x->superstep < y->superstep;
+}
+
+int rv__store_list_manifests(const rv__store_pattern *pattern, rv__manifest_copy **out, size_t *n)
+{
+    copy_list l = {0};
+    rv__store_find_storage(pattern, scan_copies, &l);
+    if (l.failed) {
+        rv__store_manifest_copies_free(l.items, l.n);
+        *out = NULL;
+        *n = 0;
+        return RV_ENOMEM;
+    }
+    if (l.n > 1)
+        qsort(l.items, l.n, sizeof *l.items, newest_first);
+    *out = l.items;
+    *n = l.n;
+    return RV_OK;
+}
+
+void rv__store_manifest_copies_free(rv__manifest_copy *copies, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(copies[i].storage);
+    free(copies);
+}
+
 int rv__store_remove_checkpoint(const char *storage, uint64_t superstep, char *error, size_t error_capacity)
 {
     char path[RV__STORE_PATH_MAX], temporary[RV__STORE_PATH_MAX + 8];

@@ -156,6 +156,16 @@ int rv__store_find_storage(const rv__store_pattern *pattern, int (*visit)(const 
  * missing directory has no entries. */
 int rv__store_scan_storage(const char *storage, void (*visit)(uint64_t superstep, bool is_manifest, void *arg),
                            void *arg);
+/* One manifest copy: its checkpoint's superstep and the storage directory holding it. */
+typedef struct rv__manifest_copy {
+    uint64_t superstep;
+    char *storage;
+} rv__manifest_copy;
+/* Every manifest copy under @p pattern (storage of any rank or host), newest first.
+ * RV_OK, or RV_ENOMEM with nothing to release. Release with
+ * rv__store_manifest_copies_free(). */
+int rv__store_list_manifests(const rv__store_pattern *pattern, rv__manifest_copy **out, size_t *n);
+void rv__store_manifest_copies_free(rv__manifest_copy *copies, size_t n);
 /* Removes checkpoint @p superstep from @p storage: the manifest copy first (so a crash
  * half-way leaves no manifest naming missing chunks), then the replicas and their
  * directory. What is already gone is not an error. */

@@ -21,54 +21,6 @@ struct rv_store {
     size_t n;
 };
 
-/* Every manifest copy under the pattern: (superstep, storage directory). */
-typedef struct copy {
-    uint64_t superstep;
-    char *storage;
-} copy;
-
-typedef struct copy_list {
-    copy *items;
-    size_t n, capacity;
-    const char *storage;
-    bool failed;
-} copy_list;
-
-static void note_copy(uint64_t superstep, bool is_manifest, void *arg)
-{
-    copy_list *l = arg;
-    if (!is_manifest || l->failed)
-        return;
-    if (l->n == l->capacity) {
-        size_t grown = l->capacity ? 2 * l->capacity : 16;
-        copy *items = realloc(l->items, grown * sizeof *items);
-        if (!items) {
-            l->failed = true;
-            return;
-        }
-        l->items = items;
-        l->capacity = grown;
-    }
-    l->items[l->n].superstep = superstep;
-    if (!(l->items[l->n].storage = strdup(l->storage)))
-        l->failed = true;
-    l->n++;
-}
-
-static int scan_copies(const char *storage, void *arg)
-{
-    copy_list *l = arg;
-    l->storage = storage;
-    rv__store_scan_storage(storage, note_copy, l);
-    return 0;
-}
-
-static int newest_first(const void *a, const void *b)
-{
-    const copy *x = a, *y = b;
-    return x->superstep > y->superstep ? -1 : x->superstep < y->superstep;
-}
-
 static void entry_destroy(store_entry *e)
 {
     rv__manifest_destroy(&e->m);
@@ -79,31 +31,27 @@ int rv_store_open(const char *dir, rv_store **out, char *error, size_t error_cap
 {
     *out = NULL;
     rv_store *store = calloc(1, sizeof *store);
-    copy_list l = {0};
+    rv__manifest_copy *copies = NULL;
+    size_t n_copies = 0;
     int status = store ? rv__store_pattern_init(&store->pattern, dir, error, error_capacity) : RV_ENOMEM;
+    if (status == RV_OK)
+        status = rv__store_list_manifests(&store->pattern, &copies, &n_copies);
     if (status == RV_OK) {
-        rv__store_find_storage(&store->pattern, scan_copies, &l);
-        if (l.failed)
-            status = RV_ENOMEM;
-    }
-    if (status == RV_OK) {
-        if (l.n > 1)
-            qsort(l.items, l.n, sizeof *l.items, newest_first);
-        store->entries = calloc(l.n + 1, sizeof *store->entries);
+        store->entries = calloc(n_copies + 1, sizeof *store->entries);
         if (!store->entries)
             status = RV_ENOMEM;
     }
     /* One entry per superstep with at least one intact manifest copy. */
-    for (size_t i = 0; status == RV_OK && i < l.n;) {
+    for (size_t i = 0; status == RV_OK && i < n_copies;) {
         size_t j = i;
         store_entry e = {0};
         int intact = 0;
-        for (; j < l.n && l.items[j].superstep == l.items[i].superstep; j++) {
+        for (; j < n_copies && copies[j].superstep == copies[i].superstep; j++) {
             char path[RV__STORE_PATH_MAX];
             rv__manifest m;
             char *text;
             size_t length;
-            if (rv__store_manifest_path(l.items[j].storage, l.items[j].superstep, path) != RV_OK ||
+            if (rv__store_manifest_path(copies[j].storage, copies[j].superstep, path) != RV_OK ||
                 rv__manifest_load(path, &m, &text, &length, NULL, 0) != RV_OK)
                 continue;
             if (intact++ == 0) {
@@ -126,9 +74,7 @@ int rv_store_open(const char *dir, rv_store **out, char *error, size_t error_cap
         }
         i = j;
     }
-    for (size_t i = 0; i < l.n; i++)
-        free(l.items[i].storage);
-    free(l.items);
+    rv__store_manifest_copies_free(copies, n_copies);
     if (status == RV_ENOMEM && error && error_capacity)
         snprintf(error, error_capacity, "out of memory");
     if (status != RV_OK) {

@@ -86,72 +86,19 @@ static void chunk_name(const rv__store_chunk *chunk, char *out, size_t capacity)
 
 /* ---- Finding the newest checkpoint --------------------------------------------------- */
 
-typedef struct found {
-    uint64_t superstep;
-    char *storage;
-} found;
-
-typedef struct found_list {
-    found *items;
-    size_t n, capacity;
-    const char *storage; /* the directory being scanned */
-    bool failed;
-} found_list;
-
-static void note_manifest(uint64_t superstep, bool is_manifest, void *arg)
-{
-    found_list *l = arg;
-    if (!is_manifest || l->failed)
-        return;
-    if (l->n == l->capacity) {
-        size_t grown = l->capacity ? 2 * l->capacity : 16;
-        found *items = realloc(l->items, grown * sizeof *items);
-        if (!items) {
-            l->failed = true;
-            return;
-        }
-        l->items = items;
-        l->capacity = grown;
-    }
-    l->items[l->n].superstep = superstep;
-    l->items[l->n].storage = strdup(l->storage);
-    l->failed |= l->items[l->n].storage == NULL;
-    l->n++;
-}
-
-static int scan_storage(const char *storage, void *arg)
-{
-    found_list *l = arg;
-    l->storage = storage;
-    rv__store_scan_storage(storage, note_manifest, l);
-    return 0;
-}
-
-static int newest_first(const void *a, const void *b)
-{
-    const found *x = a, *y = b;
-    return x->superstep > y->superstep ? -1 : x->superstep < y->superstep;
-}
-
 /* The newest manifest this rank can see whose copy is intact: its superstep + 1 in
  * *@p best (0 when there is none) and its text. Damaged copies are skipped, with a
  * warning: another copy, here or on another rank, may be whole. */
 static int find_newest(resume *r, uint64_t *best)
 {
-    found_list l = {0};
+    rv__manifest_copy *copies;
+    size_t n_copies;
     *best = 0;
-    rv__store_find_storage(&r->c->pattern, scan_storage, &l);
-    if (l.failed) {
-        for (size_t i = 0; i < l.n; i++)
-            free(l.items[i].storage);
-        free(l.items);
+    if (rv__store_list_manifests(&r->c->pattern, &copies, &n_copies) != RV_OK)
         return rv__session_fail(r->s, RV_ENOMEM, "out of memory looking for checkpoints");
-    }
-    if (l.n > 1)
-        qsort(l.items, l.n, sizeof *l.items, newest_first);
-    for (size_t i = 0; i < l.n && *best == 0; i++) {
+    for (size_t i = 0; i < n_copies && *best == 0; i++) {
         char path[RV__STORE_PATH_MAX], reason[1024];
-        if (rv__store_manifest_path(l.items[i].storage, l.items[i].superstep, path) != RV_OK)
+        if (rv__store_manifest_path(copies[i].storage, copies[i].superstep, path) != RV_OK)
             continue;
         rv__manifest m;
         if (rv__manifest_load(path, &m, &r->text, &r->text_length, reason, sizeof reason) == RV_OK) {
@@ -161,9 +108,7 @@ static int find_newest(resume *r, uint64_t *best)
             rv__log(r->s, RV_LOG_WARN, "skipping a manifest copy: %s", reason);
         }
     }
-    for (size_t i = 0; i < l.n; i++)
-        free(l.items[i].storage);
-    free(l.items);
+    rv__store_manifest_copies_free(copies, n_copies);
     return RV_OK;
 }
 
