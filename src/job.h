@@ -21,6 +21,11 @@ struct rv_job {
     /* Aggregators: this superstep's local contributions, and what vertices read. */
     rv__reduce_slot *aggregate_local;
     rv__reduce_slot *aggregate_visible;
+    /* A stream batch just applied: its touched vertices run repair() instead of
+     * compute() in the next superstep (every vertex when repair_everyone). */
+    rv__batch_changes *changes;
+    bool repair_everyone;
+    uint64_t repaired; /* vertices that ran repair() after the last batch, here */
 };
 
 /* What compute() sees of the engine. Lives on the stack of the superstep loop. */
@@ -39,5 +44,12 @@ struct rv_master {
 
 /* Sets a slot to the identity of an aggregator kind. */
 void rv__aggregate_reset(rv__reduce_slot *slot, rv_aggregator_kind kind);
+
+/* Hands a stream batch's changes (heap-allocated, taken over) to the job: the next
+ * run starts with repair() on the vertices it touched. Local. */
+void rv__job_set_changes(rv_job *job, rv__batch_changes *changes, bool everyone);
+/* Starts the job over on its graph as it is now, as rv_job_new() would: init() on
+ * every vertex, no messages, superstep 0. Collective. */
+int rv__job_restart(rv_job *job);
 
 #endif /* RV_JOB_H */
