@@ -12,19 +12,29 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "output.h"
+
 #include "comm.h"
 #include "job.h"
 #include "sort.h"
 
 enum { SAMPLES_PER_RANK = 128 };
 
+static uint64_t record_id(const unsigned char *record)
+{
+    uint64_t id;
+    memcpy(&id, record, 8);
+    return id;
+}
+
 /* Splitters: rank r receives ids in [split[r], split[r+1]). */
-static int choose_splitters(rv_session *s, const rv_graph *g, uint64_t *split)
+static int choose_splitters(rv_session *s, const unsigned char *records, size_t n, size_t record_bytes,
+                            uint64_t *split)
 {
     const int P = s->size;
     uint64_t sample[SAMPLES_PER_RANK];
     for (int k = 0; k < SAMPLES_PER_RANK; k++)
-        sample[k] = g->n_local ? g->gid[g->by_id[(uint64_t)k * g->n_local / SAMPLES_PER_RANK]] : UINT64_MAX;
+        sample[k] = n ? record_id(records + (uint64_t)k * n / SAMPLES_PER_RANK * record_bytes) : UINT64_MAX;
     uint64_t *all = malloc((size_t)P * SAMPLES_PER_RANK * sizeof *all);
     int status = all ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory writing output");
     status = rv__session_agree(s, status);
@@ -76,11 +86,9 @@ static void sift_down(run *heap, size_t n, size_t i)
 }
 
 /* Merges the received runs and formats them as text. */
-static int format_lines(rv_job *job, const rv__buffer *received, const uint64_t *recv_bytes, rv__buffer *text)
+static int format_lines(rv_session *s, size_t record, rv__output_format format, void *arg,
+                        const rv__buffer *received, const uint64_t *recv_bytes, rv__buffer *text)
 {
-    rv_session *s = job->session;
-    const rv_program *p = &job->program;
-    size_t record = 8 + p->value_size;
     run *heap = malloc((size_t)s->size * sizeof *heap);
     if (!heap)
         return RV_ENOMEM;
@@ -105,7 +113,7 @@ static int format_lines(rv_job *job, const rv__buffer *received, const uint64_t 
         uint64_t id = run_id(&heap[0]);
         size_t n = rv_format_int64((int64_t)id, line, 24);
         line[n++] = ' ';
-        size_t v = p->format(heap[0].at + 8, line + n, 64, p->user);
+        size_t v = format(heap[0].at + 8, line + n, 64, arg);
         n += v < 64 ? v : 63;
         line[n++] = '\n';
         text->size += n;
@@ -149,39 +157,31 @@ static int write_stream(rv_session *s, const char *path, const rv__buffer *text)
     return status;
 }
 
-int rv_job_write(rv_job *job, const char *path)
+int rv__output_write_records(rv_session *s, const unsigned char *records, size_t n, size_t record,
+                             rv__output_format format, void *arg, const char *path)
 {
-    rv_session *s = job->session;
-    const rv_graph *g = job->graph;
     const int P = s->size;
-    size_t value_size = job->program.value_size, record = 8 + value_size;
     uint64_t *split = calloc((size_t)P + 1, sizeof *split);
     uint64_t *send_bytes = calloc((size_t)P, sizeof *send_bytes);
     uint64_t *recv_bytes = calloc((size_t)P, sizeof *recv_bytes);
-    unsigned char *send = malloc((size_t)g->n_local * record + 1);
     rv__buffer received = {0}, text = {0};
-    int status = split && send_bytes && recv_bytes && send ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory writing output");
+    int status = split && send_bytes && recv_bytes ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory writing output");
     status = rv__session_agree(s, status);
     if (status == RV_OK)
-        status = choose_splitters(s, g, split);
+        status = choose_splitters(s, records, n, record, split);
     if (status != RV_OK)
         goto done;
 
-    /* Taken in id order, each destination's records are one contiguous run. */
-    for (uint32_t k = 0, r = 0; k < g->n_local; k++) {
-        uint32_t v = g->by_id[k];
-        while (g->gid[v] >= split[r + 1])
+    /* In id order, each destination's records are one contiguous run. */
+    for (size_t k = 0, r = 0; k < n; k++) {
+        while (record_id(records + k * record) >= split[r + 1])
             r++;
         send_bytes[r] += record;
-        memcpy(send + (size_t)k * record, &g->gid[v], 8);
-        memcpy(send + (size_t)k * record + 8, job->values + (size_t)v * value_size, value_size);
     }
-    status = rv__comm_alltoallv(s, send, send_bytes, &received, recv_bytes);
+    status = rv__comm_alltoallv(s, records, send_bytes, &received, recv_bytes);
     if (status != RV_OK)
         goto done;
-    free(send);
-    send = NULL;
-    if (format_lines(job, &received, recv_bytes, &text) != RV_OK)
+    if (format_lines(s, record, format, arg, &received, recv_bytes, &text) != RV_OK)
         status = rv__session_fail(s, RV_ENOMEM, "out of memory formatting output");
     rv__buffer_destroy(&received);
     status = rv__session_agree(s, status);
@@ -203,8 +203,33 @@ done:
     free(split);
     free(send_bytes);
     free(recv_bytes);
-    free(send);
     rv__buffer_destroy(&received);
     rv__buffer_destroy(&text);
+    return status;
+}
+
+/* The program's format callback, for records that hold the value after the id. */
+static size_t format_value(const unsigned char *value, char *buffer, size_t capacity, void *arg)
+{
+    const rv_program *p = arg;
+    return p->format(value, buffer, capacity, p->user);
+}
+
+int rv_job_write(rv_job *job, const char *path)
+{
+    rv_session *s = job->session;
+    const rv_graph *g = job->graph;
+    size_t value_size = job->program.value_size, record = 8 + value_size;
+    unsigned char *records = malloc((size_t)g->n_local * record + 1);
+    int status = rv__session_agree(s, records ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory writing output"));
+    if (status == RV_OK) {
+        for (uint32_t k = 0; k < g->n_local; k++) {
+            uint32_t v = g->by_id[k];
+            memcpy(records + (size_t)k * record, &g->gid[v], 8);
+            memcpy(records + (size_t)k * record + 8, job->values + (size_t)v * value_size, value_size);
+        }
+        status = rv__output_write_records(s, records, g->n_local, record, format_value, &job->program, path);
+    }
+    free(records);
     return status;
 }
