@@ -283,6 +283,7 @@ int rv__update_source_seek(rv__update_source *src, uint64_t offset, char *error,
 uint64_t rv__update_source_offset(const rv__update_source *src) { return src->offset; }
 const char *rv__update_source_name(const rv__update_source *src) { return src->name; }
 bool rv__update_source_is_tcp(const rv__update_source *src) { return src->kind == SOURCE_TCP; }
+bool rv__update_source_is_regular_file(const rv__update_source *src) { return src->kind == SOURCE_FILE; }
 
 void rv__update_source_close(rv__update_source **handle)
 {

@@ -102,6 +102,8 @@ uint64_t rv__update_source_offset(const rv__update_source *source);
 const char *rv__update_source_name(const rv__update_source *source);
 /* Whether this source can answer (a TCP listener). */
 bool rv__update_source_is_tcp(const rv__update_source *source);
+/* Whether it is a regular file (which a resumed stream can skip into). */
+bool rv__update_source_is_regular_file(const rv__update_source *source);
 void rv__update_source_close(rv__update_source **source);
 
 #endif /* RV_IO_UPDATES_H */

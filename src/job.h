@@ -40,6 +40,7 @@ struct rv_master {
     rv_job *job;
     const rv__reduce_slot *reduced;
     bool failed;
+    bool between_runs; /* on_batch(): the last superstep run is superstep - 1 */
 };
 
 /* Sets a slot to the identity of an aggregator kind. */
