@@ -16,7 +16,17 @@ typedef enum {
     OPT_QUIET,
     OPT_STATS,
     OPT_LOG_LEVEL,
-    OPT_PARAM
+    OPT_PARAM,
+    /* `rivulet stream` only. */
+    OPT_UPDATES,
+    OPT_FOLLOW,
+    OPT_BATCH_SIZE,
+    OPT_BATCH_MS,
+    OPT_EMIT,
+    OPT_OUTPUT_DIR,
+    OPT_STRICT,
+    OPT_LOG_DIR,
+    OPT_RESUME
 } option_id;
 
 /* One option of `rivulet run` itself (the algorithm's options come from its specs). */
@@ -39,6 +49,23 @@ static const run_option run_options[] = {
     {OPT_HELP, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
 };
 enum { N_RUN_OPTIONS = sizeof run_options / sizeof run_options[0] };
+
+/* The options `rivulet stream` takes besides the run options (minus --output and
+ * --stats, which it refuses: a stream writes one result per batch). */
+static const run_option stream_options[] = {
+    {OPT_UPDATES, "updates", "SOURCE", "where updates come from: -, a file, a FIFO, or tcp://127.0.0.1:PORT (required)"},
+    {OPT_FOLLOW, "follow", NULL, "keep reading: a file as it grows, a FIFO or TCP source after its writer left"},
+    {OPT_BATCH_SIZE, "batch-size", "N", "close a batch at N accepted updates (default 1000)"},
+    {OPT_BATCH_MS, "batch-ms", "T", "or T ms after its first update arrived (default 200; 0 = no time limit)"},
+    {OPT_EMIT, "emit", "WHAT", "after each batch write: changes (default), snapshot, or none"},
+    {OPT_OUTPUT_DIR, "output-dir", "DIR", "write batch-N.changes / batch-N.snapshot files there (default stdout)"},
+    {OPT_STRICT, "strict", NULL, "stop at the first malformed update line instead of skipping it"},
+    {OPT_LOG_DIR, "log-dir", "DIR", "write-ahead log: batches are logged and synced before they are acknowledged"},
+    {OPT_RESUME, "resume", NULL, "replay the log in --log-dir first, then go on after it"},
+};
+enum { N_STREAM_OPTIONS = sizeof stream_options / sizeof stream_options[0] };
+
+enum { DEFAULT_BATCH_MS = 200 };
 
 void rv__cli_args_print_help(FILE *out)
 {
@@ -74,6 +101,50 @@ void rv__cli_args_print_help(FILE *out)
                  "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
 }
 
+/* Whether a run option also belongs to `rivulet stream`. */
+static bool stream_takes(const run_option *o) { return o->id != OPT_OUTPUT && o->id != OPT_STATS; }
+
+void rv__cli_stream_print_help(FILE *out)
+{
+    fprintf(out,
+            "usage: rivulet stream ALGO INPUT --updates SOURCE [OPTIONS] [ALGORITHM OPTIONS]\n"
+            "\n"
+            "Computes ALGO on INPUT (as 'rivulet run' does), then follows a stream of updates\n"
+            "to the graph, one line each: `+ src dst [weight]` adds an edge, `- src dst`\n"
+            "removes every edge src -> dst, `+v id` adds a vertex, `-v id` removes one with\n"
+            "its edges; `#` starts a comment. Updates are applied in micro-batches between\n"
+            "supersteps; sssp, bfs, wcc and pagerank repair their result, the others\n"
+            "recompute it. After every batch the vertices whose value changed (or a\n"
+            "snapshot) are written, and a metrics line goes to standard error. A TCP client\n"
+            "gets `ack BATCH LAST_LINE ACCEPTED REJECTED` per batch and `reject LINE REASON`\n"
+            "per malformed line.\n"
+            "\n"
+            "Options:\n");
+    const run_option *tables[2] = {run_options, stream_options};
+    const size_t sizes[2] = {N_RUN_OPTIONS, N_STREAM_OPTIONS};
+    size_t width = 0;
+    for (int t = 0; t < 2; t++)
+        for (size_t i = 0; i < sizes[t]; i++) {
+            const run_option *o = &tables[t][i];
+            const size_t w = 2 + strlen(o->name) + (o->value_name != NULL ? 1 + strlen(o->value_name) : 0);
+            if (stream_takes(o) && w > width)
+                width = w;
+        }
+    for (int t = 1; t >= 0; t--)
+        for (size_t i = 0; i < sizes[t]; i++) {
+            const run_option *o = &tables[t][i];
+            char column[64];
+            if (!stream_takes(o))
+                continue;
+            snprintf(column, sizeof column, "--%s%s%s", o->name, o->value_name != NULL ? " " : "",
+                     o->value_name != NULL ? o->value_name : "");
+            fprintf(out, "  %-*s  %s\n", (int)width, column, o->help);
+        }
+    fprintf(out, "\n"
+                 "Algorithm options (after ALGO) are listed by 'rivulet run ALGO --help'.\n"
+                 "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+}
+
 /* The parser's state beyond what ends up in rv__cli_run_args. */
 typedef struct parser {
     rv__cli_run_args *args;
@@ -100,12 +171,20 @@ static void fail(parser *p, const char *format, ...)
     va_end(args);
 }
 
-static const run_option *find_run_option(const char *name, size_t length)
+static const run_option *find_option(const run_option *table, size_t n, const char *name, size_t length)
 {
-    for (size_t i = 0; i < N_RUN_OPTIONS; i++)
-        if (strlen(run_options[i].name) == length && strncmp(run_options[i].name, name, length) == 0)
-            return &run_options[i];
+    for (size_t i = 0; i < n; i++)
+        if (strlen(table[i].name) == length && strncmp(table[i].name, name, length) == 0)
+            return &table[i];
     return NULL;
+}
+
+static const run_option *find_run_option(const rv__cli_run_args *args, const char *name, size_t length)
+{
+    const run_option *option = find_option(run_options, N_RUN_OPTIONS, name, length);
+    if (option == NULL && args->stream)
+        option = find_option(stream_options, N_STREAM_OPTIONS, name, length);
+    return option;
 }
 
 static const rv_param_spec *find_param(const rv_algorithm *algorithm, const char *name, size_t length)
@@ -202,6 +281,45 @@ static void apply_run_option(parser *p, const run_option *option, const char *va
         break;
     case OPT_PARAM:
         break; /* apply_param(), which can run out of memory */
+    case OPT_UPDATES:
+    case OPT_OUTPUT_DIR:
+    case OPT_LOG_DIR:
+        if (*value == '\0')
+            fail(p, "--%s: empty name", option->name);
+        else if (option->id == OPT_UPDATES)
+            args->updates = value;
+        else if (option->id == OPT_OUTPUT_DIR)
+            args->output_dir = value;
+        else
+            args->log_dir = value;
+        break;
+    case OPT_FOLLOW:
+        args->follow = true;
+        break;
+    case OPT_STRICT:
+        args->strict = true;
+        break;
+    case OPT_RESUME:
+        args->resume = true;
+        break;
+    case OPT_BATCH_SIZE:
+        if (!parse_count(value, &args->batch_size) || args->batch_size == 0)
+            fail(p, "--%s: not a positive integer: '%s'", option->name, value);
+        break;
+    case OPT_BATCH_MS:
+        if (!parse_count(value, &args->batch_ms))
+            fail(p, "--%s: not a non-negative integer: '%s'", option->name, value);
+        break;
+    case OPT_EMIT:
+        if (strcmp(value, "changes") == 0)
+            args->emit = RV_EMIT_CHANGES;
+        else if (strcmp(value, "snapshot") == 0)
+            args->emit = RV_EMIT_SNAPSHOT;
+        else if (strcmp(value, "none") == 0)
+            args->emit = RV_EMIT_NONE;
+        else
+            fail(p, "--%s: expected changes, snapshot or none: '%s'", option->name, value);
+        break;
     }
 }
 
@@ -256,7 +374,7 @@ static int take_option(parser *p, int argc, char **argv, int *i)
 
     /* The run options come first, so an algorithm option of the same name could never
      * be reached; the registry avoids such names. */
-    const run_option *option = find_run_option(name, length);
+    const run_option *option = find_run_option(args, name, length);
     const rv_param_spec *spec = NULL;
     if (option == NULL && args->algorithm != NULL)
         spec = find_param(args->algorithm, name, length);
@@ -306,7 +424,13 @@ static int take_option(parser *p, int argc, char **argv, int *i)
 int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_run_args *out, char *error,
                        size_t error_capacity)
 {
-    *out = (rv__cli_run_args){.log_level = RV_LOG_WARN};
+    return rv__cli_args_parse_command(argc, argv, first, false, out, error, error_capacity);
+}
+
+int rv__cli_args_parse_command(int argc, char **argv, int first, bool stream, rv__cli_run_args *out, char *error,
+                               size_t error_capacity)
+{
+    *out = (rv__cli_run_args){.log_level = RV_LOG_WARN, .stream = stream, .batch_ms = DEFAULT_BATCH_MS};
     if (error != NULL && error_capacity > 0)
         error[0] = '\0';
     parser p = {.args = out, .error = error, .error_capacity = error_capacity};
@@ -337,6 +461,15 @@ int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_run_args *out, 
             fail(&p, "missing INPUT (an edge list file or a Graphalytics dataset)");
         if (out->directed && out->undirected)
             fail(&p, "--directed and --undirected exclude each other");
+        if (out->stream && out->algorithm != NULL && out->input != NULL) {
+            if (out->updates == NULL)
+                fail(&p, "missing --updates SOURCE (-, a file, a FIFO or tcp://127.0.0.1:PORT)");
+            else if (out->output != NULL || out->stats_path != NULL)
+                fail(&p, "--%s is an option of 'rivulet run'; a stream writes each batch to --output-dir",
+                     out->output != NULL ? "output" : "stats");
+            else if (out->resume && out->log_dir == NULL)
+                fail(&p, "--resume needs --log-dir DIR, the log of the stream to resume");
+        }
     }
     if (p.unknown_algorithm || (p.failed && !out->help)) {
         rv__cli_args_destroy(out);

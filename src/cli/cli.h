@@ -83,6 +83,18 @@ typedef struct rv__cli_run_args {
      * dataset's values fill only what is not set here, so the command line wins. */
     rv_params *params;
     void *plugin; /* the plug-in ALGO came from, or NULL for a built-in */
+
+    /* `rivulet stream` (see its option table in args.c). */
+    bool stream;            /* the stream command line: its options are known */
+    const char *updates;    /* --updates SOURCE */
+    bool follow;            /* --follow */
+    bool strict;            /* --strict */
+    uint64_t batch_size;    /* --batch-size, 0 = the library's default */
+    uint64_t batch_ms;      /* --batch-ms */
+    rv_emit_kind emit;      /* --emit */
+    const char *output_dir; /* --output-dir, NULL = standard output */
+    const char *log_dir;    /* --log-dir */
+    bool resume;            /* --resume */
 } rv__cli_run_args;
 
 /* Parses argv[first..argc-1] (the arguments after `run`). Returns RV_OK, or RV_EINVAL
@@ -92,9 +104,14 @@ typedef struct rv__cli_run_args {
  * holds nothing to release; after RV_OK release it with rv__cli_args_destroy(). */
 int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_run_args *out, char *error,
                        size_t error_capacity);
+/* The same for `rivulet stream` (@p stream true): its own options are known too. */
+int rv__cli_args_parse_command(int argc, char **argv, int first, bool stream, rv__cli_run_args *out, char *error,
+                               size_t error_capacity);
 void rv__cli_args_destroy(rv__cli_run_args *args);
 /* `rivulet run --help`, generated from the option table. */
 void rv__cli_args_print_help(FILE *out);
+/* `rivulet stream --help`. */
+void rv__cli_stream_print_help(FILE *out);
 
 /* ---- input.c: INPUT as a plain edge list or a Graphalytics dataset ------------- */
 
@@ -156,10 +173,16 @@ void rv__cli_report_summary(FILE *out, const rv__cli_run_report *report);
 int rv__cli_report_write_stats(const char *path, const rv__cli_run_report *report,
                                const rv__cli_superstep_log *log, char *error, size_t error_capacity);
 
+/* ---- stream.c ------------------------------------------------------------------- */
+
+/* `rivulet stream ...`; (*argv)[first] is the first argument after `stream`. Returns
+ * the exit code. */
+int rv__cli_stream(int *argc, char ***argv, int first);
+
 /* ---- run.c ---------------------------------------------------------------------- */
 
 /* `rivulet run ...`; (*argv)[first] is the first argument after `run`. Returns the
- * exit code. The only command that opens an MPI session, which is why it takes main's
+ * exit code. One of the two commands that open an MPI session, which is why it takes main's
  * argc and argv by address (MPI may consume arguments of its own). */
 int rv__cli_run(int *argc, char ***argv, int first);
 

@@ -1,6 +1,6 @@
 /* main.c — the `rivulet` program's entry point: dispatches to a command, prints the
  * top-level help and the version. Knows no algorithm by name (they come from the
- * registry) and no MPI (only `run` opens a session). */
+ * registry) and no MPI (only `run` and `stream` open a session). */
 #include "cli.h"
 
 #include <string.h>
@@ -19,6 +19,11 @@ static int run_command(int *argc, char ***argv)
     return rv__cli_run(argc, argv, 2);
 }
 
+static int stream_command(int *argc, char ***argv)
+{
+    return rv__cli_stream(argc, argv, 2);
+}
+
 static int list_command(int *argc, char ***argv)
 {
     return rv__cli_list(argc, argv);
@@ -26,6 +31,7 @@ static int list_command(int *argc, char ***argv)
 
 static const command commands[] = {
     {"run", "ALGO INPUT [OPTIONS]", "run an algorithm on a graph (start it with mpirun)", run_command},
+    {"stream", "ALGO INPUT --updates SOURCE", "run it, then follow updates to the graph in micro-batches", stream_command},
     {"list", "", "list the algorithms with their options and defaults", list_command},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
