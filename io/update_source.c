@@ -35,6 +35,8 @@ struct rv__update_source {
     bool ended;
     int fd;        /* what is read: stdin, the file, the FIFO, the current TCP client (-1: none) */
     int listen_fd; /* TCP: the listening socket */
+    int reply_fd;  /* TCP: the client that replies go to; it may have stopped sending */
+    bool client_left; /* TCP: a client finished sending since the last look */
     int keep_open; /* a followed FIFO: our own write end, so that the FIFO never reports its end */
     uint64_t offset;
     char name[160];
@@ -132,7 +134,7 @@ int rv__update_source_open(const char *spec, bool follow, rv__update_source **ou
     rv__update_source *src = calloc(1, sizeof *src);
     if (!src)
         return fail(error, error_capacity, RV_ENOMEM, "out of memory opening '%s'", spec);
-    *src = (rv__update_source){.follow = follow, .fd = -1, .listen_fd = -1, .keep_open = -1};
+    *src = (rv__update_source){.follow = follow, .fd = -1, .listen_fd = -1, .reply_fd = -1, .keep_open = -1};
     int status;
     if (strcmp(spec, "-") == 0) {
         src->kind = SOURCE_STDIN;
@@ -199,7 +201,12 @@ int rv__update_source_read(rv__update_source *src, int timeout_ms, char *buffer,
             if (ready == WAIT_INTERRUPTED)
                 return RV_OK;
             if (ready == WAIT_READY) {
+                /* The previous client had its last acknowledgement by now. */
+                if (src->reply_fd >= 0)
+                    close(src->reply_fd);
+                src->reply_fd = -1;
                 src->fd = accept(src->listen_fd, NULL, NULL);
+                src->reply_fd = src->fd;
                 if (src->fd < 0 && errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
                     return fail(error, error_capacity, RV_EIO, "%s: accepting a client: %s", src->name,
                                 strerror(errno));
@@ -229,12 +236,14 @@ int rv__update_source_read(rv__update_source *src, int timeout_ms, char *buffer,
         if (n == -1)
             return fail(error, error_capacity, RV_EIO, "cannot read %s: %s", src->name, strerror(errno));
         if (n == 0) {
-            /* The end of what is there now. */
+            /* The end of what is there now. A TCP client that stops sending still
+             * waits for the acknowledgement of its last lines: it is closed only
+             * when the next client comes, or with the source. */
             if (src->kind == SOURCE_TCP) {
-                close(src->fd);
                 src->fd = -1;
+                src->client_left = true;
                 if (src->follow)
-                    continue;
+                    return RV_OK;
             }
             if (!(src->follow && src->kind == SOURCE_FILE)) {
                 src->ended = *ended = true;
@@ -251,12 +260,19 @@ int rv__update_source_read(rv__update_source *src, int timeout_ms, char *buffer,
     }
 }
 
+bool rv__update_source_client_left(rv__update_source *src)
+{
+    bool left = src->client_left;
+    src->client_left = false;
+    return left;
+}
+
 void rv__update_source_reply(rv__update_source *src, const char *text, size_t length)
 {
-    if (src->kind != SOURCE_TCP || src->fd < 0)
+    if (src->kind != SOURCE_TCP || src->reply_fd < 0)
         return;
     while (length > 0) {
-        ssize_t n = send(src->fd, text, length, MSG_NOSIGNAL);
+        ssize_t n = send(src->reply_fd, text, length, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -290,6 +306,8 @@ void rv__update_source_close(rv__update_source **handle)
     rv__update_source *src = handle ? *handle : NULL;
     if (!src)
         return;
+    if (src->reply_fd >= 0 && src->reply_fd != src->fd)
+        close(src->reply_fd);
     if (src->fd >= 0 && src->fd != STDIN_FILENO)
         close(src->fd);
     if (src->listen_fd >= 0)

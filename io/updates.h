@@ -75,7 +75,7 @@ bool rv__line_buffer_next(rv__line_buffer *buffer, bool at_end, const char **lin
  * writer closed it; with @c follow, for ever), or "tcp://HOST:PORT": a listener on
  * HOST (an IPv4 address; 127.0.0.1 unless the address says otherwise) that serves one
  * client at a time; the stream ends when the client closes its side (with @c follow,
- * the next client is awaited instead). PORT 0 picks a free port. */
+ * the next client is awaited instead; the client is still answered until then). PORT 0 picks a free port. */
 typedef struct rv__update_source rv__update_source;
 
 /* Opens @p spec. On failure returns RV_EIO or RV_EINVAL (a malformed tcp:// address)
@@ -89,8 +89,12 @@ int rv__update_source_open(const char *spec, bool follow, rv__update_source **ou
  * error. */
 int rv__update_source_read(rv__update_source *source, int timeout_ms, char *buffer, size_t capacity,
                            size_t *n_read, bool *ended, char *error, size_t error_capacity);
-/* Sends @p text to the current TCP client (acknowledgements); does nothing for other
- * sources or when no client is connected. A client that has gone is not an error. */
+/* Whether a TCP client finished sending since the last call (its lines end a batch,
+ * so that their acknowledgement reaches it before the next client is served). */
+bool rv__update_source_client_left(rv__update_source *source);
+/* Sends @p text to the current TCP client (acknowledgements), which may have finished
+ * sending but is kept until the next client connects; does nothing for other sources
+ * or when there is no client. A client that has gone is not an error. */
 void rv__update_source_reply(rv__update_source *source, const char *text, size_t length);
 /* Skips the first @p offset bytes of a regular file (resuming after them). RV_EINVAL
  * for other sources, RV_EIO if the file is shorter. */

@@ -202,6 +202,11 @@ static int read_batch(stream *st, bool *source_over)
                                         sizeof st->error);
         if (status != RV_OK)
             return rv__session_fail(s, status, "%s", st->error);
+        if (rv__update_source_client_left(st->source)) {
+            /* The client's last lines close the batch, so their acknowledgement goes to
+             * it; a line it left unfinished ends there too. */
+            return take_lines(st, true);
+        }
         if (n > 0) {
             if (st->unconsumed_since < 0)
                 st->unconsumed_since = rv__now();
@@ -653,6 +658,9 @@ static int lead(stream *st)
             status = rv__update_source_seek(st->source, st->resume_offset, st->error, sizeof st->error) == RV_OK
                          ? RV_OK
                          : rv__session_fail(s, RV_EIO, "%s", st->error);
+        if (status == RV_OK)
+            notice(st, "resumed: replayed %" PRIu64 " logged batches; reading %s after line %" PRIu64, st->batch,
+                   rv__update_source_name(st->source), st->lines.line);
     }
     while (status == RV_OK) {
         bool over = false;

@@ -495,6 +495,43 @@ static void test_source_fifo(void)
     unlink(path);
 }
 
+/* A client of the listener at @p port. */
+static int connect_to(int port)
+{
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    CU_ASSERT_FATAL(connect(client, (struct sockaddr *)&addr, sizeof addr) == 0);
+    return client;
+}
+
+/* With --follow, one client after another; each hears the acknowledgements of its own lines. */
+static void test_source_tcp_follow(void)
+{
+    char error[256], buffer[64], ack[16];
+    rv__update_source *source;
+    CU_ASSERT_EQUAL_FATAL(rv__update_source_open("tcp://127.0.0.1:0", true, &source, error, sizeof error), RV_OK);
+    int port = atoi(rv__update_source_name(source) + 16);
+    bool ended = false;
+    for (int round = 0; round < 2; round++) {
+        int client = connect_to(port);
+        CU_ASSERT(write(client, "+v 1\n", 5) == 5);
+        shutdown(client, SHUT_WR);
+        CU_ASSERT_EQUAL(read_all(source, buffer, 5, &ended), 5);
+        /* The end of this client's lines, but not of the stream. */
+        size_t n = 0;
+        for (int tries = 0; tries < 100 && !rv__update_source_client_left(source); tries++)
+            CU_ASSERT_EQUAL(rv__update_source_read(source, 10, buffer, sizeof buffer, &n, &ended, error, sizeof error),
+                            RV_OK);
+        CU_ASSERT(!ended && n == 0);
+        rv__update_source_reply(source, round ? "ack 2\n" : "ack 1\n", 6);
+        CU_ASSERT(read(client, ack, sizeof ack) == 6);
+        CU_ASSERT(memcmp(ack, round ? "ack 2\n" : "ack 1\n", 6) == 0);
+        close(client);
+    }
+    rv__update_source_close(&source);
+}
+
 static void test_source_tcp(void)
 {
     char error[256], buffer[64];
@@ -519,10 +556,15 @@ static void test_source_tcp(void)
     char ack[16] = "";
     CU_ASSERT(read(client, ack, sizeof ack) == 6);
     CU_ASSERT(memcmp(ack, "ack 1\n", 6) == 0);
-    /* The client closing its side ends the stream. */
+    /* The client closing its side ends the stream, and still hears about its last lines. */
     shutdown(client, SHUT_WR);
     CU_ASSERT_EQUAL(read_all(source, buffer, sizeof buffer, &ended), 0);
     CU_ASSERT(ended);
+    CU_ASSERT(rv__update_source_client_left(source));
+    CU_ASSERT_FALSE(rv__update_source_client_left(source));
+    rv__update_source_reply(source, "ack 2\n", 6);
+    CU_ASSERT(read(client, ack, sizeof ack) == 6);
+    CU_ASSERT(memcmp(ack, "ack 2\n", 6) == 0);
     close(client);
     rv__update_source_close(&source);
 }
@@ -543,6 +585,7 @@ int main(void)
         {"source: file, --follow, resume", test_source_file},
         {"source: FIFO", test_source_fifo},
         {"source: TCP", test_source_tcp},
+        {"source: TCP, --follow", test_source_tcp_follow},
     };
     snprintf(tmpdir, sizeof tmpdir, "/tmp/rv_test_updates_XXXXXX");
     if (!mkdtemp(tmpdir) || CU_initialize_registry() != CUE_SUCCESS)
