@@ -31,7 +31,7 @@ static int list_command(int *argc, char ***argv)
 
 static const command commands[] = {
     {"run", "ALGO INPUT [OPTIONS]", "run an algorithm on a graph (start it with mpirun)", run_command},
-    {"stream", "ALGO INPUT --updates SOURCE", "run it, then follow updates to the graph in micro-batches", stream_command},
+    {"stream", "ALGO INPUT [OPTIONS]", "run it, then follow --updates to the graph in micro-batches", stream_command},
     {"list", "", "list the algorithms with their options and defaults", list_command},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
@@ -47,12 +47,12 @@ static void print_help(FILE *out)
     for (size_t i = 0; i < N_COMMANDS; i++) {
         char column[64];
         snprintf(column, sizeof column, "%s %s", commands[i].name, commands[i].arguments);
-        fprintf(out, "  %-26s  %s\n", column, commands[i].summary);
+        fprintf(out, "  %-28s  %s\n", column, commands[i].summary);
     }
     fprintf(out, "\n"
                  "Options:\n"
-                 "  %-26s  %s\n"
-                 "  %-26s  %s\n"
+                 "  %-28s  %s\n"
+                 "  %-28s  %s\n"
                  "\n"
                  "Example: mpirun -np 4 rivulet run ALGO graph.e --output ranks.txt\n"
                  "See 'rivulet run --help' for the run options and 'rivulet list' for the algorithms.\n",
