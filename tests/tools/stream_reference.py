@@ -8,6 +8,8 @@
         deletions of existing and missing edges, vertex additions and removals (never
         of ID), duplicates, contradictions inside a batch (+ then -, +v then -v, -v
         then +), self-loops, comments, blank lines, and with --malformed a few bad lines.
+        --no-vertex-removals leaves out `-v` lines (batches the engine patches
+        into the graph rather than rebuilding it).
 
     stream_reference.py apply [--weighted] [--undirected] --batch-size B PREFIX UPDATES OUT
         Applies UPDATES to the dataset PREFIX one line at a time, cutting batches as
@@ -157,7 +159,7 @@ def generate(args):
             line = "+v %d" % x
         elif r < 0.72:  # vertex removal (maybe of a vertex that is gone)
             x = some_vertex() if rng.random() < 0.8 else rng.randint(1, n + 50)
-            if x == protect:
+            if x == protect or args.no_vertex_removals:
                 continue
             line = "-v %d" % x
         elif r < 0.78:  # a contradiction: add then remove the same edge
@@ -165,7 +167,7 @@ def generate(args):
             lines.append("+ %d %d %s" % (u, v, rng.choice(WEIGHTS)))
             g.apply(parse(lines[-1]))
             line = "- %d %d" % ((v, u) if args.undirected and rng.random() < 0.5 else (u, v))
-        elif r < 0.82:  # a new vertex that is removed again, or removed and re-added with an edge
+        elif r < 0.82 and not args.no_vertex_removals:  # a new vertex removed again, or one removed and re-added
             x = next_id
             next_id += 1
             if rng.random() < 0.5:
@@ -241,6 +243,7 @@ def main():
     p.add_argument("--undirected", action="store_true")
     p.add_argument("--protect", type=int, default=-1)
     p.add_argument("--malformed", action="store_true")
+    p.add_argument("--no-vertex-removals", action="store_true")
     p.add_argument("prefix")
     p.add_argument("updates_file")
     p = sub.add_parser("apply")
