@@ -61,12 +61,9 @@ int rv__mutations_request_tagged(rv_job *job, const rv__mutation *request)
 /* Which copies of an edge a removal takes: forward ones (not marked reverse), reverse
  * ones, or both (a removal from compute(), or any removal in a graph without marks,
  * whose copies all count as forward). */
-enum { COPIES_FORWARD = 1, COPIES_REVERSE = 2, COPIES_ALL = 3 };
+enum { COPIES_FORWARD = RV__COPIES_FORWARD, COPIES_REVERSE = RV__COPIES_REVERSE, COPIES_ALL = RV__COPIES_ALL };
 
-typedef struct edge_key {
-    uint64_t src, dst;
-    uint64_t copies; /* COPIES_* */
-} edge_key;
+typedef rv__edge_removal edge_key;
 
 static uint64_t copies_of(uint64_t kind)
 {
@@ -608,6 +605,30 @@ static int apply(rv_job *job, uint64_t *n_unresolved, rv__batch_changes *changes
                                                   : RV_OK);
     if (status == RV_OK)
         status = share_removals(s, &p);
+    if (status == RV_OK && changes && p.n_removed_vertices == 0) {
+        /* A stream batch that removes no vertex: patch the graph instead (the same
+         * decision on every rank: the removals were just shared). */
+        rv__graph_delta delta = {.added_vertices = p.added_vertices, .n_added_vertices = p.n_added_vertices,
+                                 .added_edges = p.added_edges, .n_added_edges = p.n_added_edges,
+                                 .removals = p.removed_edges, .n_removals = p.n_removed_edges};
+        status = rv__graph_patch(job, &delta, changes);
+        rv__log(s, RV_LOG_DEBUG, "batch applied in place: %zu edges added, %zu removal keys here", p.n_added_edges,
+                p.n_removed_edges);
+        if (status == RV_OK) {
+            rv__messages_destroy(&job->messages);
+            status = rv__messages_init(&job->messages, g, &job->program);
+            if (status != RV_OK)
+                rv__session_fail(s, status, "out of memory for messages after a batch of updates");
+            status = rv__session_agree(s, status);
+        }
+        if (status == RV_OK) {
+            changes->notices = p.notices;
+            changes->n_notices = p.n_notices;
+            p.notices = NULL;
+            p.n_notices = 0;
+        }
+        goto done;
+    }
     if (status == RV_OK && make_supply(g, &p, changes != NULL, &sp) != RV_OK)
         status = RV_ENOMEM;
     status = build_graph(g, &sp, status, &built);

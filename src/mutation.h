@@ -104,6 +104,32 @@ typedef struct rv__batch_changes {
 
 void rv__batch_changes_destroy(rv__batch_changes *changes);
 
+/* A removal as a plan keeps it: the edges src -> dst among the copies named
+ * (RV__COPIES_FORWARD: not marked reverse; RV__COPIES_REVERSE: marked; both). */
+enum { RV__COPIES_FORWARD = 1, RV__COPIES_REVERSE = 2, RV__COPIES_ALL = 3 };
+typedef struct rv__edge_removal {
+    uint64_t src, dst;
+    uint64_t copies;
+} rv__edge_removal;
+
+/* What a batch that removes no vertex does on this rank (graph_patch.c). */
+typedef struct rv__graph_delta {
+    const uint64_t *added_vertices; /* owned here, sorted, unique; some may exist */
+    size_t n_added_vertices;
+    const rv__mutation *added_edges; /* sources owned here, sorted by source (then target, weight, kind) */
+    size_t n_added_edges;
+    const rv__edge_removal *removals; /* sources owned here, sorted by (src, dst), one per edge */
+    size_t n_removals;
+} rv__graph_delta;
+
+/* Applies @p delta to the job's graph in place of a rebuild: one pass copies the
+ * edges that stay and appends the new ones, new vertices and ghosts go after the old
+ * ones (ghost groups stay sorted by id, mirrors follow), and the job's values and
+ * edge state move with them; no id is hashed. Fills @p changes as
+ * rv__mutations_apply_batch() does (except its notices) and leaves every vertex
+ * asleep; the caller re-creates the message store. Collective. */
+int rv__graph_patch(rv_job *job, const rv__graph_delta *delta, rv__batch_changes *changes);
+
 /* Applies a stream batch: like rv__mutations_apply, but the inbox is dropped (a batch
  * starts from rest), and @p changes receives what the batch did on this rank.
  * Collective. */

@@ -1,0 +1,592 @@
+/* graph_patch.c — applying a stream batch that removes no vertex to a rank's graph in place of a rebuild.
+ *
+ * A rebuild (mutation.c) re-interns every edge's ids and re-sorts the CSR: the
+ * price of a load, whatever the batch. Without vertex removals nothing old has to
+ * move: old local vertices keep their index (so other ranks' ghosts of them stay
+ * right), new vertices are appended after them, and a new ghost is merged into its
+ * owner's group, which stays sorted by id; the owner merges the matching entry into
+ * its mirror of that rank at the same place. Then one pass over the old CSR copies
+ * the edges that stay (renaming ghost slots, which shift) and appends each vertex's
+ * new edges after them, in the order the rebuild would give. Cost: the batch plus
+ * one sequential pass over the rank's edges, and two small exchanges for new ghosts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+#include "mutation.h"
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int compare_removal(const void *a, const void *b)
+{
+    const rv__edge_removal *x = a, *y = b;
+    if (x->src != y->src)
+        return (x->src > y->src) - (x->src < y->src);
+    return (x->dst > y->dst) - (x->dst < y->dst);
+}
+
+/* Sorts and removes duplicates; returns the new count. */
+static size_t sort_unique(uint64_t *a, size_t n)
+{
+    qsort(a, n, sizeof *a, compare_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || a[k - 1] != a[i])
+            a[k++] = a[i];
+    return k;
+}
+
+/* Position of @p id in the sorted a[lo, hi), or SIZE_MAX. */
+static size_t find_sorted(const uint64_t *a, size_t lo, size_t hi, uint64_t id)
+{
+    const size_t end = hi;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < end && a[lo] == id ? lo : SIZE_MAX;
+}
+
+/* Everything the patch builds before it swaps the new graph in. */
+typedef struct patch {
+    rv_job *job;
+    rv_graph *g;
+    const rv__graph_delta *d;
+    int P, me;
+    /* New local vertices, sorted by id; their index is old n_local + position. */
+    uint64_t *new_ids;
+    size_t n_new, new_capacity;
+    /* New ghosts wanted here, grouped by owner and sorted: [want_start[r], want_start[r+1]). */
+    uint64_t *want;
+    uint64_t *want_bytes, *asked_bytes, *answer_bytes, *reply_bytes;
+    size_t *want_start;
+    uint32_t *want_remote; /* their index at the owner, from the answers */
+    rv__buffer asked;      /* ids other ranks want as ghosts of our vertices */
+    rv__buffer answers;    /* our answers, then (received) the owners' answers to us */
+    rv__buffer replies;
+    /* The new layout. */
+    uint32_t n_local, n_ghost;
+    uint64_t *ghost_gid;
+    uint32_t *ghost_remote, *ghost_rank_start, *ghost_remap; /* remap: old ghost -> new ghost */
+    uint32_t *mirror, *mirror_rank_start;
+} patch;
+
+static void patch_destroy(patch *pt)
+{
+    free(pt->new_ids);
+    free(pt->want);
+    free(pt->want_bytes);
+    free(pt->asked_bytes);
+    free(pt->answer_bytes);
+    free(pt->reply_bytes);
+    free(pt->want_start);
+    free(pt->want_remote);
+    rv__buffer_destroy(&pt->asked);
+    rv__buffer_destroy(&pt->answers);
+    rv__buffer_destroy(&pt->replies);
+    free(pt->ghost_gid);
+    free(pt->ghost_remote);
+    free(pt->ghost_rank_start);
+    free(pt->ghost_remap);
+    free(pt->mirror);
+    free(pt->mirror_rank_start);
+}
+
+static int push_new(patch *pt, uint64_t id)
+{
+    if (pt->n_new == pt->new_capacity) {
+        size_t capacity = pt->new_capacity ? 2 * pt->new_capacity : 64;
+        uint64_t *grown = realloc(pt->new_ids, capacity * sizeof *grown);
+        if (!grown)
+            return RV_ENOMEM;
+        pt->new_ids = grown;
+        pt->new_capacity = capacity;
+    }
+    pt->new_ids[pt->n_new++] = id;
+    return RV_OK;
+}
+
+/* Whether @p id is a ghost here now. */
+static bool is_ghost(const rv_graph *g, int owner, uint64_t id)
+{
+    return find_sorted(g->ghost_gid, g->ghost_rank_start[owner], g->ghost_rank_start[owner + 1], id) != SIZE_MAX;
+}
+
+/* Step 1: the vertices this rank must create for itself, and the ghosts it must ask
+ * other ranks for (grouped by owner, sorted, unique). */
+static int collect_wants(patch *pt)
+{
+    const rv__graph_delta *d = pt->d;
+    const rv_graph *g = pt->g;
+    for (size_t i = 0; i < d->n_added_vertices; i++)
+        if (rv__graph_local_index(g, d->added_vertices[i]) == UINT32_MAX && push_new(pt, d->added_vertices[i]) != RV_OK)
+            return RV_ENOMEM;
+    size_t n_want = 0;
+    pt->want = malloc((d->n_added_edges + 1) * sizeof *pt->want);
+    uint64_t *owner_of = malloc((d->n_added_edges + 1) * sizeof *owner_of);
+    if (!pt->want || !owner_of) {
+        free(owner_of);
+        return RV_ENOMEM;
+    }
+    for (size_t i = 0; i < d->n_added_edges; i++) {
+        uint64_t a = d->added_edges[i].a, b = d->added_edges[i].b;
+        if (rv__graph_local_index(g, a) == UINT32_MAX && push_new(pt, a) != RV_OK)
+            goto oom;
+        int owner = rv__placement_owner_local(&g->placement, b);
+        if (owner == pt->me) {
+            if (rv__graph_local_index(g, b) == UINT32_MAX && push_new(pt, b) != RV_OK)
+                goto oom;
+        } else if (!is_ghost(g, owner, b)) {
+            owner_of[n_want] = (uint64_t)owner;
+            pt->want[n_want++] = b;
+        }
+    }
+    /* Group by owner (counting sort), then sort and unique each group. */
+    pt->want_start = calloc((size_t)pt->P + 1, sizeof *pt->want_start);
+    uint64_t *grouped = malloc((n_want + 1) * sizeof *grouped);
+    if (!pt->want_start || !grouped) {
+        free(grouped);
+        goto oom;
+    }
+    size_t *count = pt->want_start + 1;
+    for (size_t i = 0; i < n_want; i++)
+        count[owner_of[i]]++;
+    for (int r = 0; r < pt->P; r++)
+        pt->want_start[r + 1] += pt->want_start[r];
+    size_t *fill = malloc(((size_t)pt->P + 1) * sizeof *fill);
+    if (!fill) {
+        free(grouped);
+        goto oom;
+    }
+    memcpy(fill, pt->want_start, (size_t)pt->P * sizeof *fill);
+    for (size_t i = 0; i < n_want; i++)
+        grouped[fill[owner_of[i]]++] = pt->want[i];
+    size_t k = 0;
+    for (int r = 0; r < pt->P; r++) {
+        size_t begin = pt->want_start[r], n = sort_unique(grouped + begin, pt->want_start[r + 1] - begin);
+        memmove(grouped + k, grouped + begin, n * sizeof *grouped);
+        pt->want_start[r] = k;
+        k += n;
+    }
+    pt->want_start[pt->P] = k;
+    free(fill);
+    free(pt->want);
+    pt->want = grouped;
+    free(owner_of);
+    return RV_OK;
+oom:
+    free(owner_of);
+    return RV_ENOMEM;
+}
+
+/* Step 2: ghosts are asked of their owners, which create the vertices they do not
+ * have; then every new local vertex is known and numbered, and the owners answer
+ * with the indices. Collective. */
+static int ask_for_ghosts(patch *pt, int status)
+{
+    rv_session *s = pt->g->session;
+    const int P = pt->P;
+    pt->want_bytes = calloc((size_t)P, sizeof *pt->want_bytes);
+    pt->asked_bytes = calloc((size_t)P, sizeof *pt->asked_bytes);
+    pt->answer_bytes = calloc((size_t)P, sizeof *pt->answer_bytes);
+    pt->reply_bytes = calloc((size_t)P, sizeof *pt->reply_bytes);
+    if (!pt->want_bytes || !pt->asked_bytes || !pt->answer_bytes || !pt->reply_bytes || !pt->want_start)
+        status = RV_ENOMEM;
+    for (int r = 0; status == RV_OK && r < P; r++)
+        pt->want_bytes[r] = 8 * (uint64_t)(pt->want_start[r + 1] - pt->want_start[r]);
+    status = rv__session_agree(s, status != RV_OK ? rv__session_fail(s, status, "out of memory patching the graph")
+                                                  : RV_OK);
+    if (status != RV_OK)
+        return status;
+    status = rv__comm_alltoallv(s, pt->want, pt->want_bytes, &pt->asked, pt->asked_bytes);
+    if (status != RV_OK)
+        return status;
+    size_t n_asked = pt->asked.size / 8;
+    const uint64_t *asked = (const uint64_t *)pt->asked.data;
+    for (size_t i = 0; status == RV_OK && i < n_asked; i++)
+        if (rv__graph_local_index(pt->g, asked[i]) == UINT32_MAX)
+            status = push_new(pt, asked[i]);
+    if (status == RV_OK) {
+        pt->n_new = sort_unique(pt->new_ids, pt->n_new);
+        if ((uint64_t)pt->g->n_local + pt->n_new + pt->g->n_ghost + pt->want_start[P] >= UINT32_MAX)
+            status = rv__session_fail(s, RV_ELIMIT, "rank %d would hold more than 2^32 - 2 vertices and ghosts", s->rank);
+    }
+    if (status == RV_OK && rv__buffer_reserve(&pt->answers, 4 * n_asked + 4) != RV_OK)
+        status = rv__session_fail(s, RV_ENOMEM, "out of memory patching the graph");
+    if (status == RV_OK) {
+        uint32_t *answer = (uint32_t *)pt->answers.data;
+        for (size_t i = 0; i < n_asked; i++) {
+            uint32_t v = rv__graph_local_index(pt->g, asked[i]);
+            answer[i] = v != UINT32_MAX ? v : pt->g->n_local + (uint32_t)find_sorted(pt->new_ids, 0, pt->n_new, asked[i]);
+        }
+        for (int r = 0; r < P; r++)
+            pt->answer_bytes[r] = pt->asked_bytes[r] / 2;
+    }
+    status = rv__session_agree(s, status);
+    if (status == RV_OK)
+        status = rv__comm_alltoallv(s, pt->answers.data, pt->answer_bytes, &pt->replies, pt->reply_bytes);
+    if (status == RV_OK) {
+        pt->want_remote = malloc((pt->want_start[P] + 1) * sizeof *pt->want_remote);
+        if (!pt->want_remote)
+            status = rv__session_fail(s, RV_ENOMEM, "out of memory patching the graph");
+        else if (pt->want_start[P])
+            memcpy(pt->want_remote, pt->replies.data, pt->want_start[P] * sizeof *pt->want_remote);
+    }
+    return rv__session_agree(s, status);
+}
+
+/* Step 3: the new ghost groups (old and new ghosts of each owner merged by id) and
+ * the new mirrors (old entries and the entries other ranks just asked for, merged
+ * by id the same way, so that each rank's ghost order and its owner's mirror agree). */
+static int lay_out_ghosts(patch *pt)
+{
+    const rv_graph *g = pt->g;
+    const int P = pt->P;
+    size_t n_ghost = (size_t)g->n_ghost + pt->want_start[P];
+    pt->ghost_gid = malloc((n_ghost + 1) * sizeof *pt->ghost_gid);
+    pt->ghost_remote = malloc((n_ghost + 1) * sizeof *pt->ghost_remote);
+    pt->ghost_rank_start = calloc((size_t)P + 1, sizeof *pt->ghost_rank_start);
+    pt->ghost_remap = malloc(((size_t)g->n_ghost + 1) * sizeof *pt->ghost_remap);
+    size_t n_asked = pt->asked.size / 8;
+    size_t n_mirror = (size_t)g->mirror_rank_start[P] + n_asked;
+    pt->mirror = malloc((n_mirror + 1) * sizeof *pt->mirror);
+    pt->mirror_rank_start = calloc((size_t)P + 1, sizeof *pt->mirror_rank_start);
+    if (!pt->ghost_gid || !pt->ghost_remote || !pt->ghost_rank_start || !pt->ghost_remap || !pt->mirror ||
+        !pt->mirror_rank_start)
+        return RV_ENOMEM;
+    size_t at = 0;
+    for (int r = 0; r < P; r++) {
+        size_t i = g->ghost_rank_start[r], i_end = g->ghost_rank_start[r + 1];
+        size_t j = pt->want_start[r], j_end = pt->want_start[r + 1];
+        pt->ghost_rank_start[r] = (uint32_t)at;
+        while (i < i_end || j < j_end) {
+            if (j == j_end || (i < i_end && g->ghost_gid[i] < pt->want[j])) {
+                pt->ghost_remap[i] = (uint32_t)at;
+                pt->ghost_gid[at] = g->ghost_gid[i];
+                pt->ghost_remote[at++] = g->ghost_remote[i++];
+            } else {
+                pt->ghost_gid[at] = pt->want[j];
+                pt->ghost_remote[at++] = pt->want_remote[j++];
+            }
+        }
+    }
+    pt->ghost_rank_start[P] = (uint32_t)at;
+    pt->n_ghost = (uint32_t)at;
+
+    /* The mirror: rank q's section merges our old entries of q with q's requests. */
+    const uint64_t *asked = (const uint64_t *)pt->asked.data;
+    const uint32_t *answer = (const uint32_t *)pt->answers.data;
+    size_t a = 0;
+    at = 0;
+    for (int q = 0; q < P; q++) {
+        size_t i = g->mirror_rank_start[q], i_end = g->mirror_rank_start[q + 1];
+        size_t a_end = a + pt->asked_bytes[q] / 8;
+        pt->mirror_rank_start[q] = (uint32_t)at;
+        while (i < i_end || a < a_end) {
+            if (a == a_end || (i < i_end && g->gid[g->mirror[i]] < asked[a]))
+                pt->mirror[at++] = g->mirror[i++];
+            else
+                pt->mirror[at++] = answer[a++];
+        }
+    }
+    pt->mirror_rank_start[P] = (uint32_t)at;
+    return RV_OK;
+}
+
+/* The new slot of an old edge target. */
+static inline uint32_t remap_slot(const patch *pt, uint32_t slot)
+{
+    const rv_graph *g = pt->g;
+    return slot < g->n_local ? slot : pt->n_local + pt->ghost_remap[slot - g->n_local];
+}
+
+/* The new slot of the target of an added edge. */
+static uint32_t target_slot(const patch *pt, uint64_t id)
+{
+    const rv_graph *g = pt->g;
+    int owner = rv__placement_owner_local(&g->placement, id);
+    if (owner == pt->me) {
+        uint32_t v = rv__graph_local_index(g, id);
+        return v != UINT32_MAX ? v : g->n_local + (uint32_t)find_sorted(pt->new_ids, 0, pt->n_new, id);
+    }
+    return pt->n_local +
+           (uint32_t)find_sorted(pt->ghost_gid, pt->ghost_rank_start[owner], pt->ghost_rank_start[owner + 1], id);
+}
+
+/* The new local index of a vertex owned here (old or new). */
+static uint32_t local_index(const patch *pt, uint64_t id)
+{
+    uint32_t v = rv__graph_local_index(pt->g, id);
+    return v != UINT32_MAX ? v : pt->g->n_local + (uint32_t)find_sorted(pt->new_ids, 0, pt->n_new, id);
+}
+
+/* The removal that takes old edge @p e of old local vertex @p v, or NULL. */
+static const rv__edge_removal *removal_of(const patch *pt, uint32_t v, uint64_t e)
+{
+    const rv_graph *g = pt->g;
+    const rv__graph_delta *d = pt->d;
+    uint32_t slot = g->targets[e];
+    rv__edge_removal key = {.src = g->gid[v],
+                            .dst = slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local]};
+    const rv__edge_removal *r = bsearch(&key, d->removals, d->n_removals, sizeof key, compare_removal);
+    uint64_t copy = g->reverse && g->reverse[e] ? RV__COPIES_REVERSE : RV__COPIES_FORWARD;
+    return r && (r->copies & copy) ? r : NULL;
+}
+
+static rv_edge_direction_kind direction_of(const rv_graph *g, uint64_t e)
+{
+    if (g->reverse)
+        return g->reverse[e] ? RV_EDGE_IN : RV_EDGE_OUT;
+    return g->undirected ? RV_EDGE_BOTH : RV_EDGE_OUT;
+}
+
+/* The arrays of the new CSR, before they replace the old ones. */
+typedef struct csr {
+    uint64_t *offsets;
+    uint32_t *targets;
+    double *weights;
+    uint8_t *reverse;
+    unsigned char *edge_values;
+    uint64_t m;
+} csr;
+
+static void csr_destroy(csr *c)
+{
+    free(c->offsets);
+    free(c->targets);
+    free(c->weights);
+    free(c->reverse);
+    free(c->edge_values);
+    *c = (csr){0};
+}
+
+/* Step 4: the new CSR in one pass; records the removed edges in @p changes. */
+static int fill_csr(patch *pt, csr *c, rv__batch_changes *changes)
+{
+    rv_job *job = pt->job;
+    const rv_graph *g = pt->g;
+    const rv__graph_delta *d = pt->d;
+    const size_t es = job->program.edge_value_size;
+    const uint32_t n_old = g->n_local, n = pt->n_local;
+    uint32_t *source = malloc((d->n_added_edges + 1) * sizeof *source);
+    uint32_t *added_order = malloc((d->n_added_edges + 1) * sizeof *added_order);
+    uint64_t *added_start = calloc((size_t)n + 2, sizeof *added_start);
+    uint8_t *has_removal = calloc((size_t)n_old + 1, 1);
+    c->offsets = calloc((size_t)n + 1, sizeof *c->offsets);
+    changes->n_added_edges = calloc((size_t)n + 1, sizeof *changes->n_added_edges);
+    int status = RV_OK;
+    if (!source || !added_order || !added_start || !has_removal || !c->offsets || !changes->n_added_edges) {
+        status = RV_ENOMEM;
+        goto done;
+    }
+    /* Added edges by source, keeping their order within each source. */
+    for (size_t i = 0; i < d->n_added_edges; i++) {
+        source[i] = local_index(pt, d->added_edges[i].a);
+        added_start[source[i] + 1]++;
+        changes->n_added_edges[source[i]]++;
+    }
+    for (uint32_t v = 0; v < n; v++)
+        added_start[v + 1] += added_start[v];
+    uint64_t *cursor = malloc(((size_t)n + 1) * sizeof *cursor);
+    if (!cursor) {
+        status = RV_ENOMEM;
+        goto done;
+    }
+    memcpy(cursor, added_start, (size_t)n * sizeof *cursor);
+    for (size_t i = 0; i < d->n_added_edges; i++)
+        added_order[cursor[source[i]]++] = (uint32_t)i;
+    free(cursor);
+
+    /* Degrees: old edges that stay, plus new ones. */
+    for (size_t i = 0; i < d->n_removals; i++) {
+        uint32_t v = rv__graph_local_index(g, d->removals[i].src);
+        if (v != UINT32_MAX)
+            has_removal[v] = 1;
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        uint64_t kept = 0;
+        if (v < n_old) {
+            kept = g->offsets[v + 1] - g->offsets[v];
+            for (uint64_t e = g->offsets[v]; has_removal[v] && e < g->offsets[v + 1]; e++)
+                kept -= removal_of(pt, v, e) != NULL;
+        }
+        c->offsets[v + 1] = c->offsets[v] + kept + (added_start[v + 1] - added_start[v]);
+    }
+    c->m = c->offsets[n];
+    c->targets = malloc((c->m + 1) * sizeof *c->targets);
+    c->weights = g->weights ? malloc((c->m + 1) * sizeof *c->weights) : NULL;
+    c->reverse = g->reverse ? malloc(c->m + 1) : NULL;
+    c->edge_values = es ? calloc(c->m + 1, es) : NULL;
+    if (!c->targets || (g->weights && !c->weights) || (g->reverse && !c->reverse) || (es && !c->edge_values)) {
+        status = RV_ENOMEM;
+        goto done;
+    }
+    size_t n_removed = 0, removed_capacity = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        uint64_t at = c->offsets[v];
+        for (uint64_t e = v < n_old ? g->offsets[v] : 0; v < n_old && e < g->offsets[v + 1]; e++) {
+            if (has_removal[v] && removal_of(pt, v, e)) {
+                if (n_removed == removed_capacity) {
+                    removed_capacity = removed_capacity ? 2 * removed_capacity : 256;
+                    rv__removed_edge_at *grown = realloc(changes->removed, removed_capacity * sizeof *grown);
+                    if (!grown) {
+                        status = RV_ENOMEM;
+                        goto done;
+                    }
+                    changes->removed = grown;
+                }
+                uint32_t slot = g->targets[e];
+                changes->removed[n_removed++] = (rv__removed_edge_at){
+                    .vertex = v,
+                    .edge = {.target = slot < n_old ? g->gid[slot] : g->ghost_gid[slot - n_old],
+                             .weight = g->weights ? g->weights[e] : 1.0,
+                             .direction = direction_of(g, e)}};
+                continue;
+            }
+            c->targets[at] = remap_slot(pt, g->targets[e]);
+            if (c->weights)
+                c->weights[at] = g->weights[e];
+            if (c->reverse)
+                c->reverse[at] = g->reverse[e];
+            if (es)
+                memcpy(c->edge_values + at * es, job->edge_values + e * es, es);
+            at++;
+        }
+        for (uint64_t k = added_start[v]; k < added_start[v + 1]; k++) {
+            const rv__mutation *r = &d->added_edges[added_order[k]];
+            c->targets[at] = target_slot(pt, r->b);
+            if (c->weights)
+                c->weights[at] = r->weight;
+            if (c->reverse)
+                c->reverse[at] = (r->kind & RV__MUTATION_REVERSE) != 0;
+            at++;
+        }
+    }
+    changes->n_removed = n_removed;
+done:
+    free(source);
+    free(added_order);
+    free(added_start);
+    free(has_removal);
+    return status;
+}
+
+/* Step 5: the new layout replaces the old one; the job's values follow (new
+ * vertices run init(), new edges init_edge()). Every vertex ends asleep. */
+static int swap_in(patch *pt, csr *c, rv__batch_changes *changes)
+{
+    rv_job *job = pt->job;
+    rv_graph *g = pt->g;
+    const rv_program *p = &job->program;
+    const uint32_t n_old = g->n_local, n = pt->n_local;
+    uint64_t *gid = realloc(g->gid, ((size_t)n + 1) * sizeof *gid);
+    if (gid)
+        g->gid = gid;
+    uint32_t *by_id = malloc(((size_t)n + 1) * sizeof *by_id);
+    unsigned char *values = realloc(job->values, (size_t)n * p->value_size + 1);
+    if (values)
+        job->values = values;
+    uint64_t *halted = calloc((size_t)n / 64 + 1, 8);
+    changes->is_new = calloc((size_t)n + 1, 1);
+    if (!gid || !by_id || !values || !halted || !changes->is_new) {
+        free(by_id);
+        free(halted);
+        return RV_ENOMEM;
+    }
+    /* Ids: new vertices after the old ones; by_id merges the two sorted runs. */
+    for (size_t k = 0; k < pt->n_new; k++)
+        g->gid[n_old + k] = pt->new_ids[k];
+    size_t i = 0, k = 0, at = 0;
+    while (i < n_old || k < pt->n_new) {
+        if (k == pt->n_new || (i < n_old && g->gid[g->by_id[i]] < pt->new_ids[k]))
+            by_id[at++] = g->by_id[i++];
+        else
+            by_id[at++] = n_old + (uint32_t)k++;
+    }
+    free(g->by_id);
+    g->by_id = by_id;
+
+    free(g->offsets);
+    free(g->targets);
+    free(g->weights);
+    free(g->reverse);
+    free(g->ghost_gid);
+    free(g->ghost_remote);
+    free(g->ghost_rank_start);
+    free(g->mirror);
+    free(g->mirror_rank_start);
+    g->offsets = c->offsets;
+    g->targets = c->targets;
+    g->weights = c->weights;
+    g->reverse = c->reverse;
+    g->m_local = c->m;
+    g->n_local = n;
+    g->n_ghost = pt->n_ghost;
+    g->ghost_gid = pt->ghost_gid;
+    g->ghost_remote = pt->ghost_remote;
+    g->ghost_rank_start = pt->ghost_rank_start;
+    g->mirror = pt->mirror;
+    g->mirror_rank_start = pt->mirror_rank_start;
+    pt->ghost_gid = NULL;
+    pt->ghost_remote = NULL;
+    pt->ghost_rank_start = pt->mirror_rank_start = pt->mirror = NULL;
+    free(job->edge_values);
+    job->edge_values = c->edge_values;
+    *c = (csr){0};
+    free(job->halted);
+    memset(halted, 0xff, ((size_t)n / 64 + 1) * 8);
+    job->halted = halted;
+
+    rv_context ctx = {.job = job, .in_init = true};
+    for (uint32_t v = n_old; v < n; v++) {
+        changes->is_new[v] = 1;
+        ctx.vertex = v;
+        p->init(&ctx, job->values + (size_t)v * p->value_size, p->user);
+    }
+    for (uint32_t v = 0; p->init_edge && v < n; v++) {
+        ctx.vertex = v;
+        uint64_t degree = g->offsets[v + 1] - g->offsets[v];
+        for (uint64_t e = degree - changes->n_added_edges[v]; e < degree; e++)
+            p->init_edge(&ctx, e, rv_edge_value(&ctx, e), p->user);
+    }
+    return job->messages.status;
+}
+
+int rv__graph_patch(rv_job *job, const rv__graph_delta *delta, rv__batch_changes *changes)
+{
+    rv_graph *g = job->graph;
+    rv_session *s = g->session;
+    patch pt = {.job = job, .g = g, .d = delta, .P = s->size, .me = s->rank};
+    csr c = {0};
+    int status = collect_wants(&pt);
+    status = ask_for_ghosts(&pt, status);
+    if (status != RV_OK)
+        goto done;
+    pt.n_local = g->n_local + (uint32_t)pt.n_new;
+    status = lay_out_ghosts(&pt);
+    if (status == RV_OK)
+        status = fill_csr(&pt, &c, changes);
+    if (status == RV_OK)
+        status = swap_in(&pt, &c, changes);
+    if (status != RV_OK)
+        rv__session_fail(s, status, "out of memory patching the graph for a batch of updates");
+    status = rv__session_agree(s, status);
+    if (status == RV_OK) {
+        uint64_t totals[2] = {g->n_local, g->m_local};
+        status = rv__session_agree(s, rv__comm_allreduce_u64(s, totals, 2, RV__REDUCE_SUM));
+        g->n_vertices = totals[0];
+        g->n_edges = totals[1];
+    }
+done:
+    csr_destroy(&c);
+    patch_destroy(&pt);
+    return status;
+}
