@@ -5,10 +5,12 @@
  * move: old local vertices keep their index (so other ranks' ghosts of them stay
  * right), new vertices are appended after them, and a new ghost is merged into its
  * owner's group, which stays sorted by id; the owner merges the matching entry into
- * its mirror of that rank at the same place. Then one pass over the old CSR copies
- * the edges that stay (renaming ghost slots, which shift) and appends each vertex's
- * new edges after them, in the order the rebuild would give. Cost: the batch plus
- * one sequential pass over the rank's edges, and two small exchanges for new ghosts.
+ * its mirror of that rank at the same place. The edge lists of the vertices the
+ * batch touches are rebuilt aside (old edges that stay, then new ones, in the order
+ * the rebuild would give), and the CSR is changed in place: the untouched lists in
+ * between shift as whole runs (memmove), and their ghost slots are renamed only when
+ * ghost slots moved. Cost: the batch, the memmove of the runs that shift, an O(V)
+ * pass for the offsets, and two small exchanges for new ghosts. No id is hashed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -348,42 +350,224 @@ static rv_edge_direction_kind direction_of(const rv_graph *g, uint64_t e)
     return g->undirected ? RV_EDGE_BOTH : RV_EDGE_OUT;
 }
 
-/* The arrays of the new CSR, before they replace the old ones. */
-typedef struct csr {
-    uint64_t *offsets;
+/* The new edge lists of the vertices a batch changes, built aside before they take
+ * their place: for each, the old edges that stay (targets in new slots), then the
+ * new ones. */
+typedef struct aside {
+    uint32_t *vertex; /* [n_blocks] the changed vertices, ascending */
+    uint64_t *start;  /* [n_blocks + 1] where each one's edges begin below */
+    size_t n_blocks;
     uint32_t *targets;
     double *weights;
     uint8_t *reverse;
     unsigned char *edge_values;
-    uint64_t m;
-} csr;
+} aside;
 
-static void csr_destroy(csr *c)
+static void aside_destroy(aside *a)
 {
-    free(c->offsets);
-    free(c->targets);
-    free(c->weights);
-    free(c->reverse);
-    free(c->edge_values);
-    *c = (csr){0};
+    free(a->vertex);
+    free(a->start);
+    free(a->targets);
+    free(a->weights);
+    free(a->reverse);
+    free(a->edge_values);
 }
 
-/* Step 4: the new CSR in one pass; records the removed edges in @p changes. */
-static int fill_csr(patch *pt, csr *c, rv__batch_changes *changes)
+/* Grows *array (of @p size-byte elements) to hold @p n, keeping its contents. */
+static int grow(void **array, size_t n, size_t size)
+{
+    void *grown = realloc(*array, (n + 1) * size);
+    if (!grown)
+        return RV_ENOMEM;
+    *array = grown;
+    return RV_OK;
+}
+
+/* The four arrays indexed by edge, with their element sizes; NULL ones are skipped. */
+typedef struct edge_arrays {
+    unsigned char *array[4];
+    size_t size[4];
+} edge_arrays;
+
+static edge_arrays arrays_of(rv_job *job)
+{
+    rv_graph *g = job->graph;
+    return (edge_arrays){.array = {(unsigned char *)g->targets, (unsigned char *)g->weights, g->reverse,
+                                   job->edge_values},
+                         .size = {sizeof *g->targets, sizeof *g->weights, 1, job->program.edge_value_size}};
+}
+
+/* Moves the edges [from, from + n) to [to, to + n) in every edge array. */
+static void move_edges(const edge_arrays *e, uint64_t from, uint64_t to, uint64_t n)
+{
+    for (int k = 0; k < 4; k++)
+        if (e->array[k] && n)
+            memmove(e->array[k] + to * e->size[k], e->array[k] + from * e->size[k], n * e->size[k]);
+}
+
+/* Step 4a: the changed vertices' new edge lists, aside, and what they lost. */
+static int build_aside(patch *pt, aside *a, const uint64_t *added_start, const uint32_t *added_order,
+                       const uint8_t *has_removal, rv__batch_changes *changes)
 {
     rv_job *job = pt->job;
     const rv_graph *g = pt->g;
     const rv__graph_delta *d = pt->d;
     const size_t es = job->program.edge_value_size;
     const uint32_t n_old = g->n_local, n = pt->n_local;
+    size_t n_blocks = 0, n_edges = 0, n_removed = 0, removed_capacity = 0;
+    for (uint32_t v = 0; v < n; v++)
+        if (v >= n_old || has_removal[v] || added_start[v + 1] > added_start[v]) {
+            n_blocks++;
+            n_edges += (v < n_old ? g->offsets[v + 1] - g->offsets[v] : 0) + (added_start[v + 1] - added_start[v]);
+        }
+    a->vertex = malloc((n_blocks + 1) * sizeof *a->vertex);
+    a->start = malloc((n_blocks + 1) * sizeof *a->start);
+    a->targets = malloc((n_edges + 1) * sizeof *a->targets);
+    a->weights = g->weights ? malloc((n_edges + 1) * sizeof *a->weights) : NULL;
+    a->reverse = g->reverse ? malloc(n_edges + 1) : NULL;
+    a->edge_values = es ? calloc(n_edges + 1, es) : NULL;
+    if (!a->vertex || !a->start || !a->targets || (g->weights && !a->weights) || (g->reverse && !a->reverse) ||
+        (es && !a->edge_values))
+        return RV_ENOMEM;
+    uint64_t at = 0;
+    for (uint32_t v = 0; v < n; v++) {
+        if (!(v >= n_old || has_removal[v] || added_start[v + 1] > added_start[v]))
+            continue;
+        a->vertex[a->n_blocks] = v;
+        a->start[a->n_blocks++] = at;
+        for (uint64_t e = v < n_old ? g->offsets[v] : 0; v < n_old && e < g->offsets[v + 1]; e++) {
+            if (has_removal[v] && removal_of(pt, v, e)) {
+                if (n_removed == removed_capacity) {
+                    removed_capacity = removed_capacity ? 2 * removed_capacity : 256;
+                    if (grow((void **)&changes->removed, removed_capacity, sizeof *changes->removed) != RV_OK)
+                        return RV_ENOMEM;
+                }
+                uint32_t slot = g->targets[e];
+                changes->removed[n_removed++] = (rv__removed_edge_at){
+                    .vertex = v,
+                    .edge = {.target = slot < n_old ? g->gid[slot] : g->ghost_gid[slot - n_old],
+                             .weight = g->weights ? g->weights[e] : 1.0,
+                             .direction = direction_of(g, e)}};
+                changes->n_removed = n_removed;
+                continue;
+            }
+            a->targets[at] = remap_slot(pt, g->targets[e]);
+            if (a->weights)
+                a->weights[at] = g->weights[e];
+            if (a->reverse)
+                a->reverse[at] = g->reverse[e];
+            if (es)
+                memcpy(a->edge_values + at * es, job->edge_values + e * es, es);
+            at++;
+        }
+        for (uint64_t k = added_start[v]; k < added_start[v + 1]; k++) {
+            const rv__mutation *r = &d->added_edges[added_order[k]];
+            a->targets[at] = target_slot(pt, r->b);
+            if (a->weights)
+                a->weights[at] = r->weight;
+            if (a->reverse)
+                a->reverse[at] = (r->kind & RV__MUTATION_REVERSE) != 0;
+            at++; /* its state is zero until init_edge() runs, after the swap */
+        }
+    }
+    a->start[a->n_blocks] = at;
+    return RV_OK;
+}
+
+/* Step 4b: the CSR is changed in place. The edges of the unchanged vertices between
+ * two changed ones form a run that keeps its order and shifts as a whole; runs that
+ * move left are moved left to right, then those that move right, right to left, so
+ * that no run overwrites one that has not moved yet (a run's new place never
+ * reaches into the old place of a run moving the other way). Then the ghost slots in
+ * the runs are renamed, if they shifted, and the changed lists are copied in. */
+static int patch_in_place(patch *pt, aside *a, uint64_t **new_offsets_out)
+{
+    rv_job *job = pt->job;
+    rv_graph *g = pt->g;
+    const uint32_t n_old = g->n_local, n = pt->n_local;
+    const size_t es = job->program.edge_value_size;
+    uint64_t *offsets = malloc(((size_t)n + 1) * sizeof *offsets);
+    if (!offsets)
+        return RV_ENOMEM;
+    offsets[0] = 0;
+    for (uint32_t v = 0, b = 0; v < n; v++) {
+        uint64_t degree;
+        if (b < a->n_blocks && a->vertex[b] == v) {
+            degree = a->start[b + 1] - a->start[b];
+            b++;
+        } else {
+            degree = g->offsets[v + 1] - g->offsets[v];
+        }
+        offsets[v + 1] = offsets[v] + degree;
+    }
+    uint64_t m_old = g->m_local, m = offsets[n], capacity = m > m_old ? m : m_old;
+    if (grow((void **)&g->targets, capacity, sizeof *g->targets) != RV_OK ||
+        (g->weights && grow((void **)&g->weights, capacity, sizeof *g->weights) != RV_OK) ||
+        (g->reverse && grow((void **)&g->reverse, capacity, 1) != RV_OK) ||
+        (es && grow((void **)&job->edge_values, capacity, es) != RV_OK)) {
+        free(offsets);
+        return RV_ENOMEM;
+    }
+    edge_arrays e = arrays_of(job);
+
+    /* Run k lies after changed vertex k (the run before the first changed vertex
+     * never moves); its old place starts at old offsets[vertex + 1]. */
+    size_t n_runs = 0;
+    while (n_runs < a->n_blocks && a->vertex[n_runs] < n_old)
+        n_runs++;
+#define RUN_FROM(k) (g->offsets[a->vertex[k] + 1])
+#define RUN_END(k) ((k) + 1 < n_runs ? g->offsets[a->vertex[(k) + 1]] : m_old)
+#define RUN_TO(k) (offsets[a->vertex[k] + 1])
+    for (size_t k = 0; k < n_runs; k++)
+        if (RUN_TO(k) < RUN_FROM(k))
+            move_edges(&e, RUN_FROM(k), RUN_TO(k), RUN_END(k) - RUN_FROM(k));
+    for (size_t k = n_runs; k-- > 0;)
+        if (RUN_TO(k) > RUN_FROM(k))
+            move_edges(&e, RUN_FROM(k), RUN_TO(k), RUN_END(k) - RUN_FROM(k));
+
+    /* Rename ghost slots in the runs (the changed lists are renamed already). */
+    bool shifted = g->n_ghost > 0 && (n > n_old || pt->n_ghost > g->n_ghost);
+    for (size_t k = 0; shifted && k <= n_runs; k++) {
+        uint64_t from = k == 0 ? 0 : RUN_TO(k - 1), to = k == 0 ? (n_runs ? g->offsets[a->vertex[0]] : m_old)
+                                                               : RUN_TO(k - 1) + RUN_END(k - 1) - RUN_FROM(k - 1);
+        for (uint64_t x = from; x < to; x++)
+            g->targets[x] = remap_slot(pt, g->targets[x]);
+    }
+#undef RUN_FROM
+#undef RUN_END
+#undef RUN_TO
+
+    for (size_t b = 0; b < a->n_blocks; b++) {
+        uint64_t at = offsets[a->vertex[b]], from = a->start[b], count = a->start[b + 1] - from;
+        memcpy(g->targets + at, a->targets + from, count * sizeof *g->targets);
+        if (g->weights)
+            memcpy(g->weights + at, a->weights + from, count * sizeof *g->weights);
+        if (g->reverse)
+            memcpy(g->reverse + at, a->reverse + from, count);
+        if (es)
+            memcpy(job->edge_values + at * es, a->edge_values + from * es, count * es);
+    }
+    g->m_local = m;
+    *new_offsets_out = offsets;
+    return RV_OK;
+}
+
+/* Step 4: the new edge lists. */
+static int patch_edges(patch *pt, rv__batch_changes *changes)
+{
+    const rv_graph *g = pt->g;
+    const rv__graph_delta *d = pt->d;
+    const uint32_t n_old = g->n_local, n = pt->n_local;
     uint32_t *source = malloc((d->n_added_edges + 1) * sizeof *source);
     uint32_t *added_order = malloc((d->n_added_edges + 1) * sizeof *added_order);
     uint64_t *added_start = calloc((size_t)n + 2, sizeof *added_start);
+    uint64_t *cursor = malloc(((size_t)n + 1) * sizeof *cursor);
     uint8_t *has_removal = calloc((size_t)n_old + 1, 1);
-    c->offsets = calloc((size_t)n + 1, sizeof *c->offsets);
+    uint64_t *offsets = NULL;
     changes->n_added_edges = calloc((size_t)n + 1, sizeof *changes->n_added_edges);
+    aside a = {0};
     int status = RV_OK;
-    if (!source || !added_order || !added_start || !has_removal || !c->offsets || !changes->n_added_edges) {
+    if (!source || !added_order || !added_start || !cursor || !has_removal || !changes->n_added_edges) {
         status = RV_ENOMEM;
         goto done;
     }
@@ -395,93 +579,34 @@ static int fill_csr(patch *pt, csr *c, rv__batch_changes *changes)
     }
     for (uint32_t v = 0; v < n; v++)
         added_start[v + 1] += added_start[v];
-    uint64_t *cursor = malloc(((size_t)n + 1) * sizeof *cursor);
-    if (!cursor) {
-        status = RV_ENOMEM;
-        goto done;
-    }
     memcpy(cursor, added_start, (size_t)n * sizeof *cursor);
     for (size_t i = 0; i < d->n_added_edges; i++)
         added_order[cursor[source[i]]++] = (uint32_t)i;
-    free(cursor);
-
-    /* Degrees: old edges that stay, plus new ones. */
     for (size_t i = 0; i < d->n_removals; i++) {
         uint32_t v = rv__graph_local_index(g, d->removals[i].src);
         if (v != UINT32_MAX)
             has_removal[v] = 1;
     }
-    for (uint32_t v = 0; v < n; v++) {
-        uint64_t kept = 0;
-        if (v < n_old) {
-            kept = g->offsets[v + 1] - g->offsets[v];
-            for (uint64_t e = g->offsets[v]; has_removal[v] && e < g->offsets[v + 1]; e++)
-                kept -= removal_of(pt, v, e) != NULL;
-        }
-        c->offsets[v + 1] = c->offsets[v] + kept + (added_start[v + 1] - added_start[v]);
+    status = build_aside(pt, &a, added_start, added_order, has_removal, changes);
+    if (status == RV_OK)
+        status = patch_in_place(pt, &a, &offsets);
+    if (status == RV_OK) {
+        free(pt->g->offsets);
+        pt->g->offsets = offsets;
     }
-    c->m = c->offsets[n];
-    c->targets = malloc((c->m + 1) * sizeof *c->targets);
-    c->weights = g->weights ? malloc((c->m + 1) * sizeof *c->weights) : NULL;
-    c->reverse = g->reverse ? malloc(c->m + 1) : NULL;
-    c->edge_values = es ? calloc(c->m + 1, es) : NULL;
-    if (!c->targets || (g->weights && !c->weights) || (g->reverse && !c->reverse) || (es && !c->edge_values)) {
-        status = RV_ENOMEM;
-        goto done;
-    }
-    size_t n_removed = 0, removed_capacity = 0;
-    for (uint32_t v = 0; v < n; v++) {
-        uint64_t at = c->offsets[v];
-        for (uint64_t e = v < n_old ? g->offsets[v] : 0; v < n_old && e < g->offsets[v + 1]; e++) {
-            if (has_removal[v] && removal_of(pt, v, e)) {
-                if (n_removed == removed_capacity) {
-                    removed_capacity = removed_capacity ? 2 * removed_capacity : 256;
-                    rv__removed_edge_at *grown = realloc(changes->removed, removed_capacity * sizeof *grown);
-                    if (!grown) {
-                        status = RV_ENOMEM;
-                        goto done;
-                    }
-                    changes->removed = grown;
-                }
-                uint32_t slot = g->targets[e];
-                changes->removed[n_removed++] = (rv__removed_edge_at){
-                    .vertex = v,
-                    .edge = {.target = slot < n_old ? g->gid[slot] : g->ghost_gid[slot - n_old],
-                             .weight = g->weights ? g->weights[e] : 1.0,
-                             .direction = direction_of(g, e)}};
-                continue;
-            }
-            c->targets[at] = remap_slot(pt, g->targets[e]);
-            if (c->weights)
-                c->weights[at] = g->weights[e];
-            if (c->reverse)
-                c->reverse[at] = g->reverse[e];
-            if (es)
-                memcpy(c->edge_values + at * es, job->edge_values + e * es, es);
-            at++;
-        }
-        for (uint64_t k = added_start[v]; k < added_start[v + 1]; k++) {
-            const rv__mutation *r = &d->added_edges[added_order[k]];
-            c->targets[at] = target_slot(pt, r->b);
-            if (c->weights)
-                c->weights[at] = r->weight;
-            if (c->reverse)
-                c->reverse[at] = (r->kind & RV__MUTATION_REVERSE) != 0;
-            at++;
-        }
-    }
-    changes->n_removed = n_removed;
 done:
+    aside_destroy(&a);
     free(source);
     free(added_order);
     free(added_start);
+    free(cursor);
     free(has_removal);
     return status;
 }
 
-/* Step 5: the new layout replaces the old one; the job's values follow (new
+/* Step 5: the new vertices and ghosts join the graph; the job's values follow (new
  * vertices run init(), new edges init_edge()). Every vertex ends asleep. */
-static int swap_in(patch *pt, csr *c, rv__batch_changes *changes)
+static int swap_in(patch *pt, rv__batch_changes *changes)
 {
     rv_job *job = pt->job;
     rv_graph *g = pt->g;
@@ -494,7 +619,7 @@ static int swap_in(patch *pt, csr *c, rv__batch_changes *changes)
     unsigned char *values = realloc(job->values, (size_t)n * p->value_size + 1);
     if (values)
         job->values = values;
-    uint64_t *halted = calloc((size_t)n / 64 + 1, 8);
+    uint64_t *halted = malloc(((size_t)n / 64 + 1) * 8);
     changes->is_new = calloc((size_t)n + 1, 1);
     if (!gid || !by_id || !values || !halted || !changes->is_new) {
         free(by_id);
@@ -513,21 +638,11 @@ static int swap_in(patch *pt, csr *c, rv__batch_changes *changes)
     }
     free(g->by_id);
     g->by_id = by_id;
-
-    free(g->offsets);
-    free(g->targets);
-    free(g->weights);
-    free(g->reverse);
     free(g->ghost_gid);
     free(g->ghost_remote);
     free(g->ghost_rank_start);
     free(g->mirror);
     free(g->mirror_rank_start);
-    g->offsets = c->offsets;
-    g->targets = c->targets;
-    g->weights = c->weights;
-    g->reverse = c->reverse;
-    g->m_local = c->m;
     g->n_local = n;
     g->n_ghost = pt->n_ghost;
     g->ghost_gid = pt->ghost_gid;
@@ -538,9 +653,6 @@ static int swap_in(patch *pt, csr *c, rv__batch_changes *changes)
     pt->ghost_gid = NULL;
     pt->ghost_remote = NULL;
     pt->ghost_rank_start = pt->mirror_rank_start = pt->mirror = NULL;
-    free(job->edge_values);
-    job->edge_values = c->edge_values;
-    *c = (csr){0};
     free(job->halted);
     memset(halted, 0xff, ((size_t)n / 64 + 1) * 8);
     job->halted = halted;
@@ -565,17 +677,24 @@ int rv__graph_patch(rv_job *job, const rv__graph_delta *delta, rv__batch_changes
     rv_graph *g = job->graph;
     rv_session *s = g->session;
     patch pt = {.job = job, .g = g, .d = delta, .P = s->size, .me = s->rank};
-    csr c = {0};
+    double t[5];
+    t[0] = rv__now();
     int status = collect_wants(&pt);
     status = ask_for_ghosts(&pt, status);
     if (status != RV_OK)
         goto done;
+    t[1] = rv__now();
     pt.n_local = g->n_local + (uint32_t)pt.n_new;
     status = lay_out_ghosts(&pt);
+    t[2] = rv__now();
     if (status == RV_OK)
-        status = fill_csr(&pt, &c, changes);
+        status = patch_edges(&pt, changes);
+    t[3] = rv__now();
     if (status == RV_OK)
-        status = swap_in(&pt, &c, changes);
+        status = swap_in(&pt, changes);
+    t[4] = rv__now();
+    rv__log(s, RV_LOG_DEBUG, "patch: new vertices and ghosts %.4f s, ghost layout %.4f s, CSR %.4f s, swap %.4f s",
+            t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
     if (status != RV_OK)
         rv__session_fail(s, status, "out of memory patching the graph for a batch of updates");
     status = rv__session_agree(s, status);
@@ -586,7 +705,6 @@ int rv__graph_patch(rv_job *job, const rv__graph_delta *delta, rv__batch_changes
         g->n_edges = totals[1];
     }
 done:
-    csr_destroy(&c);
     patch_destroy(&pt);
     return status;
 }

@@ -211,6 +211,8 @@ static uint64_t repair_all(rv_job *job)
             job->halted[v >> 6] &= ~bit;
         if (edges != removed)
             free(edges);
+        if (job->dirty)
+            job->dirty[v] = 1;
         repaired++;
     }
     job->repaired = repaired;
@@ -240,6 +242,8 @@ static uint64_t compute_all(rv_job *job)
             job->halted[v >> 6] |= bit;
         else
             job->halted[v >> 6] &= ~bit;
+        if (job->dirty)
+            job->dirty[v] = 1;
         computed++;
     }
     return computed;

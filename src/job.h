@@ -26,6 +26,7 @@ struct rv_job {
     rv__batch_changes *changes;
     bool repair_everyone;
     uint64_t repaired; /* vertices that ran repair() after the last batch, here */
+    uint8_t *dirty;    /* when not NULL, [n_local]: set for every vertex that runs (the stream's) */
 };
 
 /* What compute() sees of the engine. Lives on the stack of the superstep loop. */

@@ -578,6 +578,7 @@ static int describe_batch(rv_job *job, plan *p, supply *sp, const uint32_t *new_
     sp->removed = NULL;
     sp->n_removed = 0;
     memset(job->halted, 0xff, ((size_t)g->n_local / 64 + 1) * 8);
+    c->renumbered = true;
     return RV_OK;
 }
 

@@ -100,6 +100,7 @@ typedef struct rv__batch_changes {
     size_t n_removed;
     rv__mutation_notice *notices; /* requests flagged REPORT that changed nothing */
     size_t n_notices;
+    bool renumbered; /* the graph was rebuilt: local indices changed (else old ones stay) */
 } rv__batch_changes;
 
 void rv__batch_changes_destroy(rv__batch_changes *changes);

@@ -391,56 +391,174 @@ static bool prints_differently(stream *st, const unsigned char *old_value, const
     return na != nb || memcmp(a, b, na) != 0;
 }
 
-/* Compares this rank's result with the previous one and writes what the options ask
- * for; *changed is the number of vertices whose output changed, over all ranks.
+static void put_record(unsigned char *r, size_t record, uint64_t id, uint64_t removed, const unsigned char *value,
+                       size_t value_size)
+{
+    memset(r, 0, record);
+    memcpy(r, &id, 8);
+    memcpy(r + 8, &removed, 8);
+    if (value)
+        memcpy(r + 16, value, value_size);
+}
+
+static int compare_record_id(const void *a, const void *b)
+{
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    return (x > y) - (x < y);
+}
+
+/* What changed, found by comparing every vertex with the previous result by id: for
+ * batch 0, and after a batch that rebuilt the graph (indices changed, vertices may be
+ * gone) or restarted the job. The new result becomes the previous one. */
+static int changes_by_merge(stream *st, unsigned char **out, size_t *n_out)
+{
+    rv_job *job = st->job;
+    size_t value_size = job->program.value_size, record = change_record_bytes(value_size), n_records = 0;
+    snapshot now = {0};
+    const snapshot *old = &st->previous;
+    if (snapshot_take(job, &now) != RV_OK)
+        return RV_ENOMEM;
+    unsigned char *records = malloc((now.n + old->n + 1) * record);
+    if (!records) {
+        snapshot_destroy(&now);
+        return RV_ENOMEM;
+    }
+    for (size_t i = 0, j = 0; i < old->n || j < now.n;) {
+        if (j == now.n || (i < old->n && old->ids[i] < now.ids[j])) {
+            put_record(records + n_records++ * record, record, old->ids[i++], 1, NULL, value_size);
+        } else if (i == old->n || now.ids[j] < old->ids[i]) {
+            put_record(records + n_records++ * record, record, now.ids[j], 0, now.values + j * value_size, value_size);
+            j++;
+        } else {
+            const unsigned char *value = now.values + j * value_size;
+            if (prints_differently(st, old->values + i * value_size, value))
+                put_record(records + n_records++ * record, record, now.ids[j], 0, value, value_size);
+            i++;
+            j++;
+        }
+    }
+    snapshot_destroy(&st->previous);
+    st->previous = now;
+    *out = records;
+    *n_out = n_records;
+    return RV_OK;
+}
+
+/* What changed after a batch that patched the graph: old vertices kept their index
+ * and none was removed, so only the vertices that ran can differ (job->dirty), and
+ * the new ones. The previous result is brought up to date in place: O(vertices that
+ * ran), plus a merge of the new vertices into it when there are some. */
+static int changes_of_dirty(stream *st, unsigned char **out, size_t *n_out)
+{
+    rv_job *job = st->job;
+    const rv_graph *g = job->graph;
+    snapshot *sn = &st->previous;
+    size_t value_size = job->program.value_size, record = change_record_bytes(value_size);
+    size_t n_dirty = 0, n_records = 0, n_added = 0;
+    for (uint32_t v = 0; v < g->n_local; v++)
+        n_dirty += job->dirty[v];
+    unsigned char *records = malloc((n_dirty + 1) * record);
+    uint64_t *added = malloc((n_dirty + 1) * sizeof *added); /* local indices of vertices new to the result */
+    if (!records || !added) {
+        free(records);
+        free(added);
+        return RV_ENOMEM;
+    }
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        if (!job->dirty[v])
+            continue;
+        uint64_t id = g->gid[v];
+        const unsigned char *value = job->values + (size_t)v * value_size;
+        size_t lo = 0, hi = sn->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (sn->ids[mid] < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < sn->n && sn->ids[lo] == id) {
+            if (!prints_differently(st, sn->values + lo * value_size, value))
+                continue;
+            memcpy(sn->values + lo * value_size, value, value_size);
+        } else {
+            added[n_added++] = v;
+        }
+        put_record(records + n_records++ * record, record, id, 0, value, value_size);
+    }
+    int status = RV_OK;
+    if (n_added) {
+        /* Merge the new vertices, in id order, into the previous result. */
+        size_t n = sn->n + n_added;
+        uint64_t *ids = malloc((n + 1) * sizeof *ids);
+        unsigned char *values = malloc((n + 1) * value_size);
+        uint64_t *sorted = malloc((n_added + 1) * 2 * sizeof *sorted);
+        if (!ids || !values || !sorted) {
+            status = RV_ENOMEM;
+        } else {
+            for (size_t k = 0; k < n_added; k++) {
+                sorted[2 * k] = g->gid[added[k]];
+                sorted[2 * k + 1] = added[k];
+            }
+            qsort(sorted, n_added, 2 * sizeof *sorted, compare_record_id);
+            size_t i = 0, k = 0, at = 0;
+            while (i < sn->n || k < n_added) {
+                if (k == n_added || (i < sn->n && sn->ids[i] < sorted[2 * k])) {
+                    ids[at] = sn->ids[i];
+                    memcpy(values + at * value_size, sn->values + i * value_size, value_size);
+                    i++;
+                } else {
+                    ids[at] = sorted[2 * k];
+                    memcpy(values + at * value_size, job->values + sorted[2 * k + 1] * value_size, value_size);
+                    k++;
+                }
+                at++;
+            }
+            free(sn->ids);
+            free(sn->values);
+            sn->ids = ids;
+            sn->values = values;
+            sn->n = sn->capacity = n;
+            ids = NULL;
+            values = NULL;
+        }
+        free(ids);
+        free(values);
+        free(sorted);
+    }
+    free(added);
+    if (status != RV_OK) {
+        free(records);
+        return status;
+    }
+    /* Vertices ran in index order; the writer wants id order. */
+    qsort(records, n_records, record, compare_record_id);
+    *out = records;
+    *n_out = n_records;
+    return RV_OK;
+}
+
+/* Finds what changed since the last batch and writes what the options ask for;
+ * *changed is the number of vertices whose output changed, over all ranks. With
+ * @p incremental (a patched batch), only the vertices that ran are compared.
  * Collective. */
-static int emit(stream *st, uint64_t batch, uint64_t *changed)
+static int emit(stream *st, uint64_t batch, bool incremental, uint64_t *changed)
 {
     rv_session *s = st->session;
     rv_job *job = st->job;
     const rv_stream_options *o = st->o;
-    snapshot now = {0};
     unsigned char *records = NULL;
-    size_t value_size = job->program.value_size, record = change_record_bytes(value_size), n_records = 0;
-    int status = snapshot_take(job, &now);
-    const snapshot *old = &st->previous;
-    if (status == RV_OK && !(records = malloc((now.n + old->n + 1) * record)))
-        status = RV_ENOMEM;
+    size_t record = change_record_bytes(job->program.value_size), n_records = 0;
+    int status = incremental && job->dirty ? changes_of_dirty(st, &records, &n_records)
+                                           : changes_by_merge(st, &records, &n_records);
     if (status != RV_OK)
         rv__session_fail(s, status, "out of memory finding the changes of batch %" PRIu64, batch);
     status = rv__session_agree(s, status);
-    if (status != RV_OK)
-        goto done;
-
-    /* Merge the two id-ordered lists. */
-    for (size_t i = 0, j = 0; i < old->n || j < now.n;) {
-        uint64_t removed = 0;
-        const unsigned char *value = NULL;
-        uint64_t id;
-        if (j == now.n || (i < old->n && old->ids[i] < now.ids[j])) {
-            id = old->ids[i++];
-            removed = 1;
-        } else if (i == old->n || now.ids[j] < old->ids[i]) {
-            id = now.ids[j];
-            value = now.values + j++ * value_size;
-        } else {
-            id = now.ids[j];
-            value = now.values + j * value_size;
-            bool differs = prints_differently(st, old->values + i * value_size, value);
-            i++;
-            j++;
-            if (!differs)
-                continue;
-        }
-        unsigned char *r = records + n_records++ * record;
-        memset(r, 0, record);
-        memcpy(r, &id, 8);
-        memcpy(r + 8, &removed, 8);
-        if (value)
-            memcpy(r + 16, value, value_size);
-    }
     *changed = n_records;
-    status = rv__session_agree(s, rv__comm_allreduce_u64(s, changed, 1, RV__REDUCE_SUM));
+    if (status == RV_OK)
+        status = rv__session_agree(s, rv__comm_allreduce_u64(s, changed, 1, RV__REDUCE_SUM));
 
     char path[4200];
     const char *target = NULL;
@@ -457,14 +575,7 @@ static int emit(stream *st, uint64_t batch, uint64_t *changed)
         else
             status = rv__output_write_records(s, records, n_records, record, format_change, &job->program, target);
     }
-done:
     free(records);
-    if (status == RV_OK) {
-        snapshot_destroy(&st->previous);
-        st->previous = now;
-    } else {
-        snapshot_destroy(&now);
-    }
     return status;
 }
 
@@ -476,20 +587,27 @@ static void count_superstep(const rv_superstep_stats *step, void *arg)
     st->computed += step->active_vertices;
 }
 
-/* Runs the supersteps of a batch, and writes its result. Collective. */
-static int settle(stream *st, rv_stream_batch *report)
+/* Runs the supersteps of a batch, and writes its result. With @p incremental (a
+ * patched batch), the vertices that run are tracked, and only they are compared with
+ * the previous result. Collective. */
+static int settle(stream *st, bool incremental, rv_stream_batch *report)
 {
+    rv_job *job = st->job;
     rv_run_options run = {.max_supersteps = st->o->max_supersteps, .on_superstep = count_superstep, .arg = st};
     rv_run_stats stats = {0};
     double t0 = rv__now();
     st->computed = 0;
-    int status = rv_job_run(st->job, &run, &stats);
+    free(job->dirty);
+    job->dirty = incremental ? calloc((size_t)job->graph->n_local + 1, 1) : NULL;
+    int status = rv_job_run(job, &run, &stats);
     double t1 = rv__now();
     report->supersteps = stats.supersteps;
     report->computed = st->computed;
     report->compute_seconds = t1 - t0;
     if (status == RV_OK)
-        status = emit(st, report->batch, &report->changed);
+        status = emit(st, report->batch, incremental, &report->changed);
+    free(job->dirty);
+    job->dirty = NULL;
     report->emit_seconds = rv__now() - t1;
     return status;
 }
@@ -507,11 +625,17 @@ static int apply_batch(stream *st, const rv__update *updates, size_t n, rv_strea
     status = rv__session_agree(s, status);
     rv__batch_changes *changes = calloc(1, sizeof *changes);
     status = rv__session_agree(s, status == RV_OK && !changes ? rv__session_fail(s, RV_ENOMEM, "out of memory") : status);
+    double t_routed = rv__now();
     if (status == RV_OK)
         status = rv__mutations_apply_batch(job, changes);
+    double t_applied = rv__now();
     if (status == RV_OK)
         status = report_notices(st, changes, &report->ignored);
+    rv__log(s, RV_LOG_DEBUG, "batch %" PRIu64 ": routing %.4f s, applying %.4f s, reports %.4f s", report->batch,
+            t_routed - t0, t_applied - t_routed, rv__now() - t_applied);
+    bool incremental = false;
     if (status == RV_OK && job->program.repair) {
+        incremental = !changes->renumbered;
         bool everyone = wake_everyone(st, &status);
         status = rv__session_agree(s, status);
         if (status == RV_OK) {
@@ -530,7 +654,7 @@ static int apply_batch(stream *st, const rv__update *updates, size_t n, rv_strea
     }
     report->apply_seconds = rv__now() - t0;
     if (status == RV_OK)
-        status = settle(st, report);
+        status = settle(st, incremental, report);
     if (status == RV_OK) {
         /* job->repaired is this rank's count from the batch's first superstep. */
         uint64_t touched = job->repaired;
@@ -737,7 +861,7 @@ int rv_stream_run(rv_job *job, const rv_stream_options *o)
     if (status == RV_OK) {
         rv_stream_batch report = {.batch = 0};
         double t0 = rv__now();
-        status = settle(&st, &report);
+        status = settle(&st, false, &report);
         report.latency_seconds = rv__now() - t0;
         if (status == RV_OK && s->rank == 0 && o->on_batch)
             o->on_batch(&report, o->arg);

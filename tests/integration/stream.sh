@@ -9,8 +9,10 @@
 # batch as a Graphalytics dataset. For every algorithm and np, every batch's
 # snapshot must equal `rivulet run` on that batch's dataset: byte for byte, and for
 # PageRank (which continues from the previous ranks rather than starting over)
-# within 1e-9 relative, both being run to --tolerance 1e-14. The metrics lines must
-# count the batches, updates and rejected lines the model counts.
+# within 1e-9 relative, both being run to --tolerance 1e-14. At odd np the stream
+# writes snapshots; at even np it writes only the changes, which must add up to the
+# same results. The metrics lines must count the batches, updates and rejected
+# lines the model counts.
 # Environment: see lib.sh.
 
 # shellcheck source=tests/integration/lib.sh
@@ -106,11 +108,18 @@ for spec in "${scenarios[@]}"; do
         fi
         for np in $RV_NPS; do
             out="$dir/$algo.np$np"
-            desc="$name: $algo at np=$np equals a recomputation after each of $n_batches batches"
+            desc="$name: $algo at np=$np equals a recomputation after each of $n_batches batches ($([ $((np % 2)) = 0 ] && echo changes || echo snapshots))"
+            emit=snapshot
+            [ $((np % 2)) = 0 ] && emit=changes
             if ! rv_stream "$np" "$out.err" "$algo" "$dir/g" "${options[@]}" --updates "$dir/updates.txt" \
-                --batch-size "$batch_size" --batch-ms 0 --emit snapshot --output-dir "$out"; then
+                --batch-size "$batch_size" --batch-ms 0 --emit "$emit" --output-dir "$out"; then
                 rv_not_ok "$desc" "rivulet stream failed:"
                 rv_diag_file "$out.err"
+                continue
+            fi
+            if [ "$emit" = changes ] && ! "$PYTHON" "$REF" changes "$out" "$n_batches" > "$out.replay" 2>&1; then
+                rv_not_ok "$desc" "cannot add up the changes:"
+                rv_diag_file "$out.replay"
                 continue
             fi
             if ! why=$(batches_equal "$out" "$dir/expected" "$n_batches" "$algo"); then

@@ -18,6 +18,12 @@
         PREFIX's graph). Prints the number of batches, then one line per batch:
         `k accepted rejected`.
 
+    stream_reference.py changes DIR N
+        Rebuilds full results from what `rivulet stream --emit changes` wrote:
+        DIR/batch-k.snapshot for k = 0..N, each the previous one with the lines of
+        DIR/batch-k.changes applied (`id value` sets a value, `id removed` drops the
+        vertex), in ascending id order.
+
 The model is independent of rivulet: a list of edge lines and a set of vertices,
 changed exactly as the update lines say (`- u v` removes every line u v, and for
 an undirected graph every line v u too; `-v x` removes x and every line that
@@ -231,6 +237,21 @@ def apply(args):
         print("%d %d %d" % entry)
 
 
+def replay_changes(args):
+    values = {}
+    for k in range(args.n + 1):
+        with open("%s/batch-%06d.changes" % (args.dir, k)) as f:
+            for line in f:
+                vertex, value = line.split()
+                if value == "removed":
+                    del values[int(vertex)]
+                else:
+                    values[int(vertex)] = value
+        with open("%s/batch-%06d.snapshot" % (args.dir, k), "w") as f:
+            for vertex in sorted(values):
+                f.write("%d %s\n" % (vertex, values[vertex]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -253,11 +274,16 @@ def main():
     p.add_argument("prefix")
     p.add_argument("updates_file")
     p.add_argument("out")
+    p = sub.add_parser("changes")
+    p.add_argument("dir")
+    p.add_argument("n", type=int)
     args = parser.parse_args()
     if args.command == "gen":
         generate(args)
-    else:
+    elif args.command == "apply":
         apply(args)
+    else:
+        replay_changes(args)
 
 
 if __name__ == "__main__":
