@@ -93,9 +93,10 @@ done
 # stream_times ERRFILE: "median_ms sum_ms updates batches" over the batches after batch 0.
 stream_times() {
     sed -n 's/^rivulet: batch=[1-9][0-9]* .* updates=\([0-9]*\) .* apply_ms=\([0-9.]*\) compute_ms=\([0-9.]*\) emit_ms=\([0-9.]*\)$/\1 \2 \3 \4/p' "$1" |
-        awk '{ t = $2 + $3 + $4; times[NR] = t; sum += t; updates += $1 }
-             END { n = asort(times); m = n % 2 ? times[(n + 1) / 2] : (times[n / 2] + times[n / 2 + 1]) / 2
-                   printf "%.1f %.1f %d %d\n", m, sum, updates, n }'
+        awk '{ print $2 + $3 + $4, $1 }' | sort -g |
+        awk '{ t[NR] = $1; sum += $1; updates += $2 }
+             END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+                   printf "%.1f %.1f %d %d\n", m, sum, updates, NR }'
 }
 
 table="$WORK/table.md"
