@@ -35,6 +35,8 @@ static int compare_removal(const void *a, const void *b)
 /* Sorts and removes duplicates; returns the new count. */
 static size_t sort_unique(uint64_t *a, size_t n)
 {
+    if (n == 0)
+        return 0; /* a may be NULL then, which qsort() must not see */
     qsort(a, n, sizeof *a, compare_u64);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
