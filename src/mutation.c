@@ -571,8 +571,10 @@ static int describe_batch(rv_job *job, plan *p, supply *sp, const uint32_t *new_
         c->n_added_edges[rv__graph_local_index(g, p->added_edges[i].a)]++;
     for (size_t i = 0; i < sp->n_removed; i++)
         sp->removed[i].vertex = new_index[sp->removed[i].vertex];
-    /* Stable enough: a vertex's removed edges keep no promised order. */
-    qsort(sp->removed, sp->n_removed, sizeof *sp->removed, compare_removed_at);
+    /* Stable enough: a vertex's removed edges keep no promised order. (None: the
+     * array may be NULL, which qsort() must not see.) */
+    if (sp->n_removed)
+        qsort(sp->removed, sp->n_removed, sizeof *sp->removed, compare_removed_at);
     c->removed = sp->removed;
     c->n_removed = sp->n_removed;
     sp->removed = NULL;

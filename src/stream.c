@@ -270,7 +270,9 @@ static int report_notices(stream *st, const rv__batch_changes *c, uint64_t *igno
     int status = send_bytes && recv_bytes ? RV_OK : RV_ENOMEM;
     if (status == RV_OK)
         send_bytes[0] = c->n_notices * sizeof *c->notices;
-    int exchanged = send_bytes && recv_bytes ? rv__comm_alltoallv(s, c->notices, send_bytes, &received, recv_bytes)
+    rv__mutation_notice none;
+    const void *send = c->notices ? (const void *)c->notices : (const void *)&none;
+    int exchanged = send_bytes && recv_bytes ? rv__comm_alltoallv(s, send, send_bytes, &received, recv_bytes)
                                              : RV_ENOMEM;
     status = status != RV_OK ? rv__session_fail(s, status, "out of memory for update reports") : exchanged;
     status = rv__session_agree(s, status);
