@@ -19,10 +19,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "io/output.h"
 #include "io/updates.h"
 #include "io/wal.h"
 #include "job.h"
+#include "stream_changes.h"
 #include "update_batch.h"
 
 enum {
@@ -57,14 +57,6 @@ typedef struct pending {
     double first_arrival; /* rv__now() of its first update's arrival */
 } pending;
 
-/* This rank's result after the last batch, in ascending id order, to find what changed. */
-typedef struct snapshot {
-    uint64_t *ids;
-    unsigned char *values;
-    size_t n, capacity;
-    size_t value_size;
-} snapshot;
-
 typedef struct stream {
     rv_job *job;
     rv_session *session;
@@ -72,9 +64,8 @@ typedef struct stream {
     graph_layout layout;
     uint64_t batch_size;
     uint64_t batch;   /* number of the last batch applied */
-    snapshot previous;
-    unsigned char *scratch; /* a value_size buffer, aligned, for formatting an old value */
-    uint64_t computed;      /* rank 0: compute() and repair() calls in the current batch */
+    rv__stream_result result; /* the result after the last batch, to find what changed */
+    uint64_t computed;        /* rank 0: compute() and repair() calls in the current batch */
 
     /* Rank 0 only. */
     rv__update_source *source;
@@ -318,269 +309,6 @@ static bool wake_everyone(stream *st, int *status)
     return everyone;
 }
 
-/* ---- What changed, and writing it ------------------------------------------------------ */
-
-static void snapshot_destroy(snapshot *sn)
-{
-    free(sn->ids);
-    free(sn->values);
-    *sn = (snapshot){0};
-}
-
-typedef struct snapshot_fill {
-    snapshot *sn;
-    bool failed;
-} snapshot_fill;
-
-static void snapshot_visit(rv_id id, const void *value, void *arg)
-{
-    snapshot_fill *f = arg;
-    snapshot *sn = f->sn;
-    sn->ids[sn->n] = id;
-    memcpy(sn->values + sn->n * sn->value_size, value, sn->value_size);
-    sn->n++;
-}
-
-static int snapshot_take(const rv_job *job, snapshot *sn)
-{
-    const rv_graph *g = job->graph;
-    sn->value_size = job->program.value_size;
-    sn->n = 0;
-    if (g->n_local + 1 > sn->capacity) {
-        free(sn->ids);
-        free(sn->values);
-        sn->capacity = (size_t)g->n_local + 1;
-        sn->ids = malloc(sn->capacity * sizeof *sn->ids);
-        sn->values = malloc(sn->capacity * sn->value_size);
-        if (!sn->ids || !sn->values) {
-            snapshot_destroy(sn);
-            return RV_ENOMEM;
-        }
-    }
-    snapshot_fill f = {.sn = sn};
-    rv_job_foreach_local(job, snapshot_visit, &f);
-    return RV_OK;
-}
-
-/* A change record: the id, then a flag word (1: removed), then the value padded to 8
- * bytes, so that the value sits aligned in every record. */
-static size_t change_record_bytes(size_t value_size) { return 16 + ((value_size + 7) & ~(size_t)7); }
-
-static size_t format_change(const unsigned char *payload, char *buffer, size_t capacity, void *arg)
-{
-    const rv_program *p = arg;
-    uint64_t removed;
-    memcpy(&removed, payload, 8);
-    if (removed) {
-        memcpy(buffer, "removed", 7);
-        return 7;
-    }
-    return p->format(payload + 8, buffer, capacity, p->user);
-}
-
-/* Whether two values print differently (bytes may differ in state the output does not show). */
-static bool prints_differently(stream *st, const unsigned char *old_value, const unsigned char *new_value)
-{
-    const rv_program *p = &st->job->program;
-    size_t size = p->value_size;
-    if (memcmp(old_value, new_value, size) == 0)
-        return false;
-    char a[80], b[80];
-    memcpy(st->scratch, old_value, size);
-    size_t na = p->format(st->scratch, a, 64, p->user);
-    memcpy(st->scratch, new_value, size);
-    size_t nb = p->format(st->scratch, b, 64, p->user);
-    return na != nb || memcmp(a, b, na) != 0;
-}
-
-static void put_record(unsigned char *r, size_t record, uint64_t id, uint64_t removed, const unsigned char *value,
-                       size_t value_size)
-{
-    memset(r, 0, record);
-    memcpy(r, &id, 8);
-    memcpy(r + 8, &removed, 8);
-    if (value)
-        memcpy(r + 16, value, value_size);
-}
-
-static int compare_record_id(const void *a, const void *b)
-{
-    uint64_t x, y;
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    return (x > y) - (x < y);
-}
-
-/* What changed, found by comparing every vertex with the previous result by id: for
- * batch 0, and after a batch that rebuilt the graph (indices changed, vertices may be
- * gone) or restarted the job. The new result becomes the previous one. */
-static int changes_by_merge(stream *st, unsigned char **out, size_t *n_out)
-{
-    rv_job *job = st->job;
-    size_t value_size = job->program.value_size, record = change_record_bytes(value_size), n_records = 0;
-    snapshot now = {0};
-    const snapshot *old = &st->previous;
-    if (snapshot_take(job, &now) != RV_OK)
-        return RV_ENOMEM;
-    unsigned char *records = malloc((now.n + old->n + 1) * record);
-    if (!records) {
-        snapshot_destroy(&now);
-        return RV_ENOMEM;
-    }
-    for (size_t i = 0, j = 0; i < old->n || j < now.n;) {
-        if (j == now.n || (i < old->n && old->ids[i] < now.ids[j])) {
-            put_record(records + n_records++ * record, record, old->ids[i++], 1, NULL, value_size);
-        } else if (i == old->n || now.ids[j] < old->ids[i]) {
-            put_record(records + n_records++ * record, record, now.ids[j], 0, now.values + j * value_size, value_size);
-            j++;
-        } else {
-            const unsigned char *value = now.values + j * value_size;
-            if (prints_differently(st, old->values + i * value_size, value))
-                put_record(records + n_records++ * record, record, now.ids[j], 0, value, value_size);
-            i++;
-            j++;
-        }
-    }
-    snapshot_destroy(&st->previous);
-    st->previous = now;
-    *out = records;
-    *n_out = n_records;
-    return RV_OK;
-}
-
-/* What changed after a batch that patched the graph: old vertices kept their index
- * and none was removed, so only the vertices that ran can differ (job->dirty), and
- * the new ones. The previous result is brought up to date in place: O(vertices that
- * ran), plus a merge of the new vertices into it when there are some. */
-static int changes_of_dirty(stream *st, unsigned char **out, size_t *n_out)
-{
-    rv_job *job = st->job;
-    const rv_graph *g = job->graph;
-    snapshot *sn = &st->previous;
-    size_t value_size = job->program.value_size, record = change_record_bytes(value_size);
-    size_t n_dirty = 0, n_records = 0, n_added = 0;
-    for (uint32_t v = 0; v < g->n_local; v++)
-        n_dirty += job->dirty[v];
-    unsigned char *records = malloc((n_dirty + 1) * record);
-    uint64_t *added = malloc((n_dirty + 1) * sizeof *added); /* local indices of vertices new to the result */
-    if (!records || !added) {
-        free(records);
-        free(added);
-        return RV_ENOMEM;
-    }
-    for (uint32_t v = 0; v < g->n_local; v++) {
-        if (!job->dirty[v])
-            continue;
-        uint64_t id = g->gid[v];
-        const unsigned char *value = job->values + (size_t)v * value_size;
-        size_t lo = 0, hi = sn->n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (sn->ids[mid] < id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < sn->n && sn->ids[lo] == id) {
-            if (!prints_differently(st, sn->values + lo * value_size, value))
-                continue;
-            memcpy(sn->values + lo * value_size, value, value_size);
-        } else {
-            added[n_added++] = v;
-        }
-        put_record(records + n_records++ * record, record, id, 0, value, value_size);
-    }
-    int status = RV_OK;
-    if (n_added) {
-        /* Merge the new vertices, in id order, into the previous result. */
-        size_t n = sn->n + n_added;
-        uint64_t *ids = malloc((n + 1) * sizeof *ids);
-        unsigned char *values = malloc((n + 1) * value_size);
-        uint64_t *sorted = malloc((n_added + 1) * 2 * sizeof *sorted);
-        if (!ids || !values || !sorted) {
-            status = RV_ENOMEM;
-        } else {
-            for (size_t k = 0; k < n_added; k++) {
-                sorted[2 * k] = g->gid[added[k]];
-                sorted[2 * k + 1] = added[k];
-            }
-            qsort(sorted, n_added, 2 * sizeof *sorted, compare_record_id);
-            size_t i = 0, k = 0, at = 0;
-            while (i < sn->n || k < n_added) {
-                if (k == n_added || (i < sn->n && sn->ids[i] < sorted[2 * k])) {
-                    ids[at] = sn->ids[i];
-                    memcpy(values + at * value_size, sn->values + i * value_size, value_size);
-                    i++;
-                } else {
-                    ids[at] = sorted[2 * k];
-                    memcpy(values + at * value_size, job->values + sorted[2 * k + 1] * value_size, value_size);
-                    k++;
-                }
-                at++;
-            }
-            free(sn->ids);
-            free(sn->values);
-            sn->ids = ids;
-            sn->values = values;
-            sn->n = sn->capacity = n;
-            ids = NULL;
-            values = NULL;
-        }
-        free(ids);
-        free(values);
-        free(sorted);
-    }
-    free(added);
-    if (status != RV_OK) {
-        free(records);
-        return status;
-    }
-    /* Vertices ran in index order; the writer wants id order. */
-    qsort(records, n_records, record, compare_record_id);
-    *out = records;
-    *n_out = n_records;
-    return RV_OK;
-}
-
-/* Finds what changed since the last batch and writes what the options ask for;
- * *changed is the number of vertices whose output changed, over all ranks. With
- * @p incremental (a patched batch), only the vertices that ran are compared.
- * Collective. */
-static int emit(stream *st, uint64_t batch, bool incremental, uint64_t *changed)
-{
-    rv_session *s = st->session;
-    rv_job *job = st->job;
-    const rv_stream_options *o = st->o;
-    unsigned char *records = NULL;
-    size_t record = change_record_bytes(job->program.value_size), n_records = 0;
-    int status = incremental && job->dirty ? changes_of_dirty(st, &records, &n_records)
-                                           : changes_by_merge(st, &records, &n_records);
-    if (status != RV_OK)
-        rv__session_fail(s, status, "out of memory finding the changes of batch %" PRIu64, batch);
-    status = rv__session_agree(s, status);
-    *changed = n_records;
-    if (status == RV_OK)
-        status = rv__session_agree(s, rv__comm_allreduce_u64(s, changed, 1, RV__REDUCE_SUM));
-
-    char path[4200];
-    const char *target = NULL;
-    if (status == RV_OK && o->emit != RV_EMIT_NONE) {
-        if (o->output_dir) {
-            snprintf(path, sizeof path, "%s/batch-%06" PRIu64 ".%s", o->output_dir, batch,
-                     o->emit == RV_EMIT_SNAPSHOT ? "snapshot" : "changes");
-            target = path;
-        } else if (s->rank == 0) {
-            printf("# batch %" PRIu64 "\n", batch);
-        }
-        if (o->emit == RV_EMIT_SNAPSHOT)
-            status = rv_job_write(job, target);
-        else
-            status = rv__output_write_records(s, records, n_records, record, format_change, &job->program, target);
-    }
-    free(records);
-    return status;
-}
-
 /* ---- One batch, on every rank ------------------------------------------------------- */
 
 static void count_superstep(const rv_superstep_stats *step, void *arg)
@@ -607,7 +335,8 @@ static int settle(stream *st, bool incremental, rv_stream_batch *report)
     report->computed = st->computed;
     report->compute_seconds = t1 - t0;
     if (status == RV_OK)
-        status = emit(st, report->batch, incremental, &report->changed);
+        status = rv__stream_result_emit(&st->result, job, report->batch, incremental, st->o->emit, st->o->output_dir,
+                                        &report->changed);
     free(job->dirty);
     job->dirty = NULL;
     report->emit_seconds = rv__now() - t1;
@@ -851,9 +580,8 @@ int rv_stream_run(rv_job *job, const rv_stream_options *o)
         .format = {.nonnegative_weights = job->program.needs_nonnegative_weights},
         .unconsumed_since = -1,
     };
-    int status = (st.scratch = malloc(job->program.value_size + 8)) ? RV_OK
-                                                                      : rv__session_fail(s, RV_ENOMEM, "out of memory");
-    if (status == RV_OK && s->rank == 0)
+    int status = RV_OK;
+    if (s->rank == 0)
         status = open_inputs(&st);
     status = rv__session_agree(s, status);
     if (status == RV_OK && s->rank == 0 && o->on_ready)
@@ -874,9 +602,8 @@ int rv_stream_run(rv_job *job, const rv_stream_options *o)
     rv__update_source_close(&st.source);
     rv__wal_close(&st.wal);
     rv__line_buffer_destroy(&st.lines);
-    snapshot_destroy(&st.previous);
+    rv__stream_result_destroy(&st.result);
     free(st.pending.updates);
     free(st.chunk);
-    free(st.scratch);
     return status;
 }
