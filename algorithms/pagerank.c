@@ -17,6 +17,12 @@
  * sums |new - old| over all vertices, and the master hook ends the run after the
  * first iteration whose L1 change is below EPS. The map is a contraction by d in
  * the L1 norm, so the ranks are then within EPS * d / (1 - d) of the fixed point.
+ * Stream (`rivulet stream pagerank`): after each batch of updates the iterations
+ * start again from the current ranks instead of 1/|V| (new vertices start at 1/|V|):
+ * on_batch() wakes every vertex and restarts the count, repair() plays superstep 0.
+ * PageRank is a contraction, so with --tolerance EPS each batch ends within
+ * EPS * d / (1 - d) of the new fixed point, like a recomputation; with a plain
+ * iteration count the two differ by what K iterations leave of their starts.
  * Reference: Page, Brin, Motwani, Winograd, "The PageRank citation ranking" (1999);
  * LDBC Graphalytics specification, section "PageRank".
  */
@@ -31,7 +37,8 @@ typedef struct pagerank_params {
     double damping;
     double tolerance; /* 0: run exactly `iterations` */
     /* Kept by the master hook for the coming superstep. */
-    uint64_t superstep;
+    uint64_t superstep;  /* iterations count from the run's superstep first_superstep */
+    uint64_t first_superstep;
     double base_rank;
 } pagerank_params;
 
@@ -83,13 +90,34 @@ static bool master(rv_master *master, void *user)
     pagerank_params *params = user;
     double n = (double)rv_master_n_vertices(master);
     double sinks = rv_master_aggregated_double(master, AGG_SINK_RANK);
-    params->superstep = rv_master_superstep(master) + 1;
+    uint64_t finished = rv_master_superstep(master) - params->first_superstep;
+    params->superstep = finished + 1;
     params->base_rank = (1.0 - params->damping) / n + params->damping * sinks / n;
     /* Superstep 0 changed nothing; from superstep 1 on, superstep s applied
      * iteration s. Stopping here leaves its ranks as the result, even though the
      * vertices have already sent the shares of the next one. */
-    return !(params->tolerance > 0.0 && rv_master_superstep(master) > 0 &&
+    return !(params->tolerance > 0.0 && finished > 0 &&
              rv_master_aggregated_double(master, AGG_L1_CHANGE) < params->tolerance);
+}
+
+/* A batch of updates came: iterate again from the current ranks. */
+static bool on_batch(rv_master *master, void *user)
+{
+    pagerank_params *params = user;
+    params->first_superstep = rv_master_superstep(master) + 1;
+    params->superstep = 0;
+    return true; /* every vertex */
+}
+
+/* Superstep 0 of the new iterations, for every vertex. */
+static void repair(rv_context *ctx, void *value, const rv_change *change, void *user)
+{
+    (void)change;
+    const pagerank_params *params = user;
+    if (params->iterations > 0)
+        spread(ctx, *(double *)value);
+    else
+        rv_vote_to_halt(ctx);
 }
 
 static int configure(const rv_params *params, rv_program *program, char *error, size_t error_capacity)
@@ -121,6 +149,8 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
         .aggregators = aggregators,
         .n_aggregators = sizeof aggregators / sizeof aggregators[0],
         .user = p,
+        .repair = repair,
+        .on_batch = on_batch,
     };
     return RV_OK;
 }

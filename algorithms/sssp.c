@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "rivulet.h"
+#include "stream_paths.h"
 
 typedef struct sssp_params {
     rv_id source;
@@ -101,6 +102,17 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
     return RV_OK;
 }
 
+/* `rivulet stream`: the same distances, repaired after each batch of updates. */
+static int configure_stream(const rv_params *params, rv_program *program, char *error, size_t error_capacity)
+{
+    (void)error;
+    (void)error_capacity;
+    rv_id source;
+    if (rv_params_get_id(params, "source", &source) != RV_OK)
+        return RV_EINVAL;
+    return rv__stream_paths_configure(source, true, program);
+}
+
 static void release(rv_program *program)
 {
     free(program->user);
@@ -122,4 +134,6 @@ const rv_algorithm rv_algorithm_sssp = {
     .weight_property_key = "sssp.weight-property",
     .configure = configure,
     .release = release,
+    .configure_stream = configure_stream,
+    .stream_needs_in_edges = true,
 };

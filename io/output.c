@@ -1,4 +1,4 @@
-/* output.c — writing `id value` lines in ascending id order from all ranks at once: a job's result, or a partition file.
+/* output.c — writing `id value` lines in ascending id order from all ranks at once: a job's result, a partition file, or a stream batch's changes.
  *
  * Vertices are spread over ranks by hash (or by a partition), so no rank holds a
  * contiguous id range.

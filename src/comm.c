@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "session.h"
 
@@ -91,6 +92,28 @@ int rv__comm_allgather_u64s(rv_session *s, const uint64_t *values, size_t n_each
 {
     int rc = MPI_Allgather(values, (int)n_each, MPI_UINT64_T, all, (int)n_each, MPI_UINT64_T, s->comm);
     return rc == MPI_SUCCESS ? RV_OK : mpi_fail(s, rc, "MPI_Allgather");
+}
+
+int rv__comm_bcast_u64s_patiently(rv_session *s, uint64_t *values, size_t n)
+{
+    MPI_Request request;
+    int code = MPI_Ibcast(values, (int)n, MPI_UINT64_T, 0, s->comm, &request);
+    if (code != MPI_SUCCESS)
+        return mpi_fail(s, code, "MPI_Ibcast");
+    /* Spin briefly (the usual case: rank 0 is already there), then nap between
+     * tests, so that ranks waiting for input leave the cores to those that work. */
+    for (long polls = 0;; polls++) {
+        int done = 0;
+        code = MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (code != MPI_SUCCESS)
+            return mpi_fail(s, code, "MPI_Test");
+        if (done)
+            return RV_OK;
+        if (polls > 1000) {
+            struct timespec nap = {.tv_sec = 0, .tv_nsec = 500000};
+            nanosleep(&nap, NULL);
+        }
+    }
 }
 
 int rv__comm_exscan_u64(rv_session *s, uint64_t value, uint64_t *out)

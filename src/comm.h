@@ -44,6 +44,10 @@ int rv__comm_allreduce_f64(rv_session *session, double *values, size_t n, rv__re
 int rv__comm_allgather_u64(rv_session *session, uint64_t value, uint64_t *all);
 /* Gathers @p n_each values from every rank into all[size * n_each]. */
 int rv__comm_allgather_u64s(rv_session *session, const uint64_t *values, size_t n_each, uint64_t *all);
+/* Broadcasts @p n values from rank 0. The other ranks wait without spinning (they
+ * may wait long, for input that rank 0 reads), at the cost of up to half a
+ * millisecond of latency. */
+int rv__comm_bcast_u64s_patiently(rv_session *session, uint64_t *values, size_t n);
 /* Exclusive prefix sum over ranks: rank r receives the sum of ranks 0..r-1. */
 int rv__comm_exscan_u64(rv_session *session, uint64_t value, uint64_t *out);
 

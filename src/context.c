@@ -231,7 +231,11 @@ int64_t rv_aggregated_int64(const rv_context *ctx, size_t index)
     return index < job->program.n_aggregators ? job->aggregate_visible[index].value.i : 0;
 }
 
-uint64_t rv_master_superstep(const rv_master *master) { return master->job->superstep; }
+uint64_t rv_master_superstep(const rv_master *master)
+{
+    const rv_job *job = master->job;
+    return job->superstep - (master->between_runs && job->superstep > 0);
+}
 uint64_t rv_master_n_vertices(const rv_master *master) { return master->job->graph->n_vertices; }
 
 double rv_master_aggregated_double(const rv_master *master, size_t index)

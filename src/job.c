@@ -61,6 +61,22 @@ static int check_program(rv_session *s, const rv_graph *g, const rv_program *p)
     return RV_OK;
 }
 
+/* Runs init() on every vertex and init_edge() on every edge; returns the messages'
+ * status (a send during init() fails the job). */
+static int init_vertices(rv_job *job)
+{
+    const rv_graph *g = job->graph;
+    const rv_program *p = &job->program;
+    rv_context ctx = {.job = job, .in_init = true};
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        ctx.vertex = v;
+        p->init(&ctx, job->values + (size_t)v * p->value_size, p->user);
+        for (uint64_t i = 0; p->init_edge && i < g->offsets[v + 1] - g->offsets[v]; i++)
+            p->init_edge(&ctx, i, rv_edge_value(&ctx, i), p->user);
+    }
+    return job->messages.status;
+}
+
 int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
 {
     rv_session *s = g->session;
@@ -91,14 +107,7 @@ int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
             rv__aggregate_reset(&job->aggregate_local[k], p->aggregators[k].kind);
             rv__aggregate_reset(&job->aggregate_visible[k], p->aggregators[k].kind);
         }
-        rv_context ctx = {.job = job, .in_init = true};
-        for (uint32_t v = 0; v < g->n_local; v++) {
-            ctx.vertex = v;
-            p->init(&ctx, job->values + (size_t)v * p->value_size, p->user);
-            for (uint64_t i = 0; p->init_edge && i < g->offsets[v + 1] - g->offsets[v]; i++)
-                p->init_edge(&ctx, i, rv_edge_value(&ctx, i), p->user);
-        }
-        status = job->messages.status;
+        status = init_vertices(job);
     }
     status = rv__session_agree(s, status);
     if (status != RV_OK) {
@@ -117,6 +126,7 @@ void rv_job_free(rv_job **job_handle)
     rv__messages_destroy(&job->messages);
     rv__mutations_destroy(&job->mutations);
     rv__checkpointer_free(&job->checkpointer);
+    rv__job_set_changes(job, NULL, false);
     free(job->values);
     free(job->edge_values);
     free(job->halted);
@@ -126,9 +136,97 @@ void rv_job_free(rv_job **job_handle)
     *job_handle = NULL;
 }
 
+void rv__job_set_changes(rv_job *job, rv__batch_changes *changes, bool everyone)
+{
+    if (job->changes) {
+        rv__batch_changes_destroy(job->changes);
+        free(job->changes);
+    }
+    job->changes = changes;
+    job->repair_everyone = everyone;
+}
+
+int rv__job_restart(rv_job *job)
+{
+    rv_session *s = job->session;
+    const rv_graph *g = job->graph;
+    const rv_program *p = &job->program;
+    rv__job_set_changes(job, NULL, false);
+    rv__messages_destroy(&job->messages);
+    free(job->values);
+    free(job->edge_values);
+    free(job->halted);
+    job->values = malloc((size_t)g->n_local * p->value_size + 1);
+    job->edge_values = p->edge_value_size ? calloc(g->m_local + 1, p->edge_value_size) : NULL;
+    job->halted = calloc((size_t)g->n_local / 64 + 1, 8);
+    int status = RV_OK;
+    if (!job->values || !job->halted || (p->edge_value_size && !job->edge_values) ||
+        rv__messages_init(&job->messages, g, p) != RV_OK)
+        status = rv__session_fail(s, RV_ENOMEM, "out of memory restarting program '%s'", p->name ? p->name : "?");
+    if (status == RV_OK) {
+        for (size_t k = 0; k < p->n_aggregators; k++) {
+            rv__aggregate_reset(&job->aggregate_local[k], p->aggregators[k].kind);
+            rv__aggregate_reset(&job->aggregate_visible[k], p->aggregators[k].kind);
+        }
+        job->superstep = 0;
+        job->finished = false;
+        status = init_vertices(job);
+    }
+    return rv__session_agree(s, status);
+}
+
+/* The superstep after a stream batch: the vertices it touched (or all) run repair()
+ * with what changed for them, instead of compute(). Returns how many ran. */
+static uint64_t repair_all(rv_job *job)
+{
+    const rv_graph *g = job->graph;
+    const rv_program *p = &job->program;
+    const rv__batch_changes *c = job->changes;
+    rv_context ctx = {.job = job};
+    uint64_t repaired = 0;
+    size_t at = 0;
+    for (uint32_t v = 0; v < g->n_local; v++) {
+        size_t first = at;
+        while (at < c->n_removed && c->removed[at].vertex == v)
+            at++;
+        size_t n_removed = at - first;
+        if (!job->repair_everyone && !c->is_new[v] && !c->n_added_edges[v] && n_removed == 0)
+            continue;
+        /* The removed edges sit in a struct with their vertex; hand repair() a plain
+         * array of them. */
+        rv_removed_edge removed[64], *edges = removed;
+        if (n_removed > 64 && !(edges = malloc(n_removed * sizeof *edges))) {
+            job->messages.status = rv__session_fail(job->session, RV_ENOMEM, "out of memory repairing a vertex");
+            return repaired;
+        }
+        for (size_t k = 0; k < n_removed; k++)
+            edges[k] = c->removed[first + k].edge;
+        rv_change change = {.new_vertex = c->is_new[v], .n_added_edges = c->n_added_edges[v],
+                            .removed = edges, .n_removed = n_removed};
+        ctx.vertex = v;
+        ctx.voted_to_halt = false;
+        p->repair(&ctx, job->values + (size_t)v * p->value_size, &change, p->user);
+        uint64_t bit = UINT64_C(1) << (v & 63);
+        if (ctx.voted_to_halt)
+            job->halted[v >> 6] |= bit;
+        else
+            job->halted[v >> 6] &= ~bit;
+        if (edges != removed)
+            free(edges);
+        if (job->dirty)
+            job->dirty[v] = 1;
+        repaired++;
+    }
+    job->repaired = repaired;
+    rv__job_set_changes(job, NULL, false);
+    return repaired;
+}
+
 /* Runs compute() on every vertex that is active or has messages; returns how many ran. */
 static uint64_t compute_all(rv_job *job)
 {
+    if (job->changes)
+        return repair_all(job);
     const rv_graph *g = job->graph;
     const rv_program *p = &job->program;
     rv_context ctx = {.job = job};
@@ -146,6 +244,8 @@ static uint64_t compute_all(rv_job *job)
             job->halted[v >> 6] |= bit;
         else
             job->halted[v >> 6] &= ~bit;
+        if (job->dirty)
+            job->dirty[v] = 1;
         computed++;
     }
     return computed;

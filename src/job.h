@@ -24,6 +24,12 @@ struct rv_job {
     rv__reduce_slot *aggregate_visible;
     /* Checkpoints and resume (checkpoint.h); NULL when the job does not checkpoint. */
     struct rv__checkpointer *checkpointer;
+    /* A stream batch just applied: its touched vertices run repair() instead of
+     * compute() in the next superstep (every vertex when repair_everyone). */
+    rv__batch_changes *changes;
+    bool repair_everyone;
+    uint64_t repaired; /* vertices that ran repair() after the last batch, here */
+    uint8_t *dirty;    /* when not NULL, [n_local]: set for every vertex that runs (the stream's) */
 };
 
 /* What compute() sees of the engine. Lives on the stack of the superstep loop. */
@@ -38,9 +44,17 @@ struct rv_master {
     rv_job *job;
     const rv__reduce_slot *reduced;
     bool failed;
+    bool between_runs; /* on_batch(): the last superstep run is superstep - 1 */
 };
 
 /* Sets a slot to the identity of an aggregator kind. */
 void rv__aggregate_reset(rv__reduce_slot *slot, rv_aggregator_kind kind);
+
+/* Hands a stream batch's changes (heap-allocated, taken over) to the job: the next
+ * run starts with repair() on the vertices it touched. Local. */
+void rv__job_set_changes(rv_job *job, rv__batch_changes *changes, bool everyone);
+/* Starts the job over on its graph as it is now, as rv_job_new() would: init() on
+ * every vertex, no messages, superstep 0. Collective. */
+int rv__job_restart(rv_job *job);
 
 #endif /* RV_JOB_H */

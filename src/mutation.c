@@ -34,11 +34,37 @@ void rv__mutations_request(rv_job *job, rv__mutation_kind kind, uint64_t a, uint
     m->n++;
 }
 
+int rv__mutations_request_tagged(rv_job *job, const rv__mutation *request)
+{
+    rv__mutations *m = &job->mutations;
+    rv__buffer *to = &m->pending; /* routed to the owners at the barrier, as compute()'s are */
+    if (rv__buffer_reserve(to, to->size + sizeof *request) != RV_OK)
+        return RV_ENOMEM;
+    memcpy(to->data + to->size, request, sizeof *request);
+    to->size += sizeof *request;
+    m->n++;
+    return RV_OK;
+}
+
 /* ---- What this rank must do, sorted for lookups ---------------------------------- */
 
-typedef struct edge_key {
-    uint64_t src, dst;
-} edge_key;
+/* Which copies of an edge a removal takes: forward ones (not marked reverse), reverse
+ * ones, or both (a removal from compute(), or any removal in a graph without marks,
+ * whose copies all count as forward). */
+enum { COPIES_FORWARD = RV__COPIES_FORWARD, COPIES_REVERSE = RV__COPIES_REVERSE, COPIES_ALL = RV__COPIES_ALL };
+
+typedef rv__edge_removal edge_key;
+
+static uint64_t copies_of(uint64_t kind)
+{
+    return kind & RV__MUTATION_REVERSE ? COPIES_REVERSE : kind & RV__MUTATION_FORWARD ? COPIES_FORWARD : COPIES_ALL;
+}
+
+/* The copy an edge of the old graph is: COPIES_REVERSE or COPIES_FORWARD. */
+static uint64_t copy_of(const rv_graph *g, uint64_t e)
+{
+    return g->reverse && g->reverse[e] ? COPIES_REVERSE : COPIES_FORWARD;
+}
 
 typedef struct plan {
     uint64_t *removed_vertices; /* every rank's removals of existing vertices, sorted */
@@ -49,6 +75,8 @@ typedef struct plan {
     size_t n_added_vertices;
     rv__mutation *added_edges; /* sources owned here, sorted for a result that no rank count changes */
     size_t n_added_edges;
+    rv__mutation_notice *notices; /* flagged requests that change nothing */
+    size_t n_notices;
 } plan;
 
 static void plan_destroy(plan *p)
@@ -57,6 +85,7 @@ static void plan_destroy(plan *p)
     free(p->removed_edges);
     free(p->added_vertices);
     free(p->added_edges);
+    free(p->notices);
     *p = (plan){0};
 }
 
@@ -81,7 +110,9 @@ static int compare_added_edge(const void *a, const void *b)
         return (x->a > y->a) - (x->a < y->a);
     if (x->b != y->b)
         return (x->b > y->b) - (x->b < y->b);
-    return (x->weight > y->weight) - (x->weight < y->weight);
+    if (x->weight != y->weight)
+        return (x->weight > y->weight) - (x->weight < y->weight);
+    return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
 static bool contains_u64(const uint64_t *sorted, size_t n, uint64_t x)
@@ -99,6 +130,33 @@ static size_t unique_u64(uint64_t *a, size_t n)
     return k;
 }
 
+/* Whether local vertex @p v has an edge to @p target among the copies @p copies. */
+static bool has_edge(const rv_graph *g, uint32_t v, uint64_t target, uint64_t copies)
+{
+    for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++) {
+        uint32_t slot = g->targets[e];
+        rv_id id = slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local];
+        if (id == target && (copies & copy_of(g, e)))
+            return true;
+    }
+    return false;
+}
+
+/* Notes a flagged request that will change nothing: a removal naming a vertex this
+ * rank does not have, or an edge its source does not have. */
+static void check_report(const rv_graph *g, const rv__mutation *r, plan *p)
+{
+    if (!(r->kind & RV__MUTATION_REPORT))
+        return;
+    uint64_t kind = r->kind & RV__MUTATION_KIND_MASK;
+    uint32_t v = rv__graph_local_index(g, r->a);
+    bool unknown = v == UINT32_MAX;
+    if (!unknown && (kind != RV__REMOVE_EDGE || has_edge(g, v, r->b, copies_of(r->kind))))
+        return;
+    p->notices[p->n_notices++] = (rv__mutation_notice){
+        .line = r->line, .kind = kind, .a = r->a, .b = r->b, .unknown_vertex = unknown};
+}
+
 /* Sorts the requests this rank received into a plan; the removed vertices are
  * those of this rank only until share_removals() has run. */
 static int make_plan(const rv_graph *g, const rv__mutation *requests, size_t n, plan *p)
@@ -110,13 +168,18 @@ static int make_plan(const rv_graph *g, const rv__mutation *requests, size_t n, 
     p->removed_vertices = malloc((counts[RV__REMOVE_VERTEX] + 1) * sizeof *p->removed_vertices);
     p->added_vertices = malloc((counts[RV__ADD_VERTEX] + 1) * sizeof *p->added_vertices);
     p->added_edges = malloc((counts[RV__ADD_EDGE] + 1) * sizeof *p->added_edges);
-    if (!p->removed_edges || !p->removed_vertices || !p->added_vertices || !p->added_edges)
+    p->notices = malloc((counts[RV__REMOVE_EDGE] + counts[RV__REMOVE_VERTEX] + 1) * sizeof *p->notices);
+    if (!p->removed_edges || !p->removed_vertices || !p->added_vertices || !p->added_edges || !p->notices)
         return RV_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         const rv__mutation *r = &requests[i];
-        switch (r->kind) {
-        case RV__REMOVE_EDGE: p->removed_edges[p->n_removed_edges++] = (edge_key){r->a, r->b}; break;
+        switch (r->kind & RV__MUTATION_KIND_MASK) {
+        case RV__REMOVE_EDGE:
+            check_report(g, r, p);
+            p->removed_edges[p->n_removed_edges++] = (edge_key){r->a, r->b, copies_of(r->kind)};
+            break;
         case RV__REMOVE_VERTEX:
+            check_report(g, r, p);
             /* Removing a vertex that does not exist changes nothing. */
             if (rv__graph_local_index(g, r->a) != UINT32_MAX)
                 p->removed_vertices[p->n_removed_vertices++] = r->a;
@@ -125,7 +188,16 @@ static int make_plan(const rv_graph *g, const rv__mutation *requests, size_t n, 
         default: p->added_edges[p->n_added_edges++] = *r; break;
         }
     }
+    /* One key per edge, taking the union of the copies its removals name. */
     qsort(p->removed_edges, p->n_removed_edges, sizeof *p->removed_edges, compare_edge_key);
+    size_t k = 0;
+    for (size_t i = 0; i < p->n_removed_edges; i++) {
+        if (k > 0 && compare_edge_key(&p->removed_edges[k - 1], &p->removed_edges[i]) == 0)
+            p->removed_edges[k - 1].copies |= p->removed_edges[i].copies;
+        else
+            p->removed_edges[k++] = p->removed_edges[i];
+    }
+    p->n_removed_edges = k;
     p->n_removed_vertices = unique_u64(p->removed_vertices, p->n_removed_vertices);
     p->n_added_vertices = unique_u64(p->added_vertices, p->n_added_vertices);
     qsort(p->added_edges, p->n_added_edges, sizeof *p->added_edges, compare_added_edge);
@@ -184,6 +256,9 @@ typedef struct supply {
     uint8_t *reverse;    /* when the graph has reverse marks */
     uint64_t *old_edge;  /* position in the old CSR, or UINT64_MAX for an added edge */
     size_t n_edges;
+    /* For a stream batch: the edges surviving vertices lost, by old local index. */
+    rv__removed_edge_at *removed;
+    size_t n_removed, removed_capacity;
 } supply;
 
 static void supply_destroy(supply *s)
@@ -194,7 +269,32 @@ static void supply_destroy(supply *s)
     free(s->weight);
     free(s->reverse);
     free(s->old_edge);
+    free(s->removed);
     *s = (supply){0};
+}
+
+/* The direction rv_edge_direction() gives old edge @p e. */
+static rv_edge_direction_kind direction_of(const rv_graph *g, uint64_t e)
+{
+    if (g->reverse)
+        return g->reverse[e] ? RV_EDGE_IN : RV_EDGE_OUT;
+    return g->undirected ? RV_EDGE_BOTH : RV_EDGE_OUT;
+}
+
+static int note_removed(supply *sp, const rv_graph *g, uint32_t v, uint64_t e, uint64_t target)
+{
+    if (sp->n_removed == sp->removed_capacity) {
+        size_t capacity = sp->removed_capacity ? 2 * sp->removed_capacity : 256;
+        rv__removed_edge_at *grown = realloc(sp->removed, capacity * sizeof *grown);
+        if (!grown)
+            return RV_ENOMEM;
+        sp->removed = grown;
+        sp->removed_capacity = capacity;
+    }
+    sp->removed[sp->n_removed++] = (rv__removed_edge_at){
+        .vertex = v,
+        .edge = {.target = target, .weight = g->weights ? g->weights[e] : 1.0, .direction = direction_of(g, e)}};
+    return RV_OK;
 }
 
 static rv_id slot_id(const rv_graph *g, uint32_t slot)
@@ -202,7 +302,7 @@ static rv_id slot_id(const rv_graph *g, uint32_t slot)
     return slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local];
 }
 
-static int make_supply(const rv_graph *g, const plan *p, supply *out)
+static int make_supply(const rv_graph *g, const plan *p, bool note_removals, supply *out)
 {
     size_t max_edges = g->m_local + p->n_added_edges + 1;
     out->vertex_ids = malloc(((size_t)g->n_local + p->n_added_vertices + 1) * sizeof *out->vertex_ids);
@@ -223,11 +323,16 @@ static int make_supply(const rv_graph *g, const plan *p, supply *out)
         out->vertex_ids[out->n_vertices++] = id;
         for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++) {
             uint64_t target = slot_id(g, g->targets[e]);
-            edge_key key = {id, target};
+            edge_key key = {id, target, 0};
+            const edge_key *removal =
+                p->n_removed_edges ? bsearch(&key, p->removed_edges, p->n_removed_edges, sizeof key, compare_edge_key)
+                                   : NULL;
             if (contains_u64(p->removed_vertices, p->n_removed_vertices, target) ||
-                (p->n_removed_edges &&
-                 bsearch(&key, p->removed_edges, p->n_removed_edges, sizeof key, compare_edge_key)))
+                (removal && (removal->copies & copy_of(g, e)))) {
+                if (note_removals && note_removed(out, g, v, e, target) != RV_OK)
+                    return RV_ENOMEM;
                 continue;
+            }
             size_t k = out->n_edges++;
             out->src[k] = id;
             out->dst[k] = target;
@@ -248,7 +353,7 @@ static int make_supply(const rv_graph *g, const plan *p, supply *out)
         if (out->weight)
             out->weight[k] = p->added_edges[i].weight;
         if (out->reverse)
-            out->reverse[k] = 0;
+            out->reverse[k] = (p->added_edges[i].kind & RV__MUTATION_REVERSE) != 0;
     }
     return RV_OK;
 }
@@ -314,7 +419,8 @@ static int build_graph(const rv_graph *old, const supply *sp, int status, rv_gra
 
 /* Values, halted flags and edge state of survivors move to their new places; new
  * vertices and edges are initialised. @p old is the graph before, job->graph after. */
-static int carry_state(rv_job *job, const rv_graph *old, const plan *p, const supply *sp, uint32_t *new_index)
+static int carry_state(rv_job *job, const rv_graph *old, const plan *p, const supply *sp, uint32_t *new_index,
+                       uint8_t **is_new_out)
 {
     const rv_graph *g = job->graph;
     const rv_program *prog = &job->program;
@@ -333,7 +439,7 @@ static int carry_state(rv_job *job, const rv_graph *old, const plan *p, const su
     for (uint32_t v = 0; v < old->n_local; v++)
         new_index[v] = contains_u64(p->removed_vertices, p->n_removed_vertices, old->gid[v])
                            ? UINT32_MAX : rv__graph_local_index(g, old->gid[v]);
-    bool *is_new = calloc((size_t)g->n_local + 1, 1);
+    uint8_t *is_new = calloc((size_t)g->n_local + 1, 1);
     if (!is_new) {
         free(values);
         free(halted);
@@ -380,7 +486,10 @@ static int carry_state(rv_job *job, const rv_graph *old, const plan *p, const su
     }
     free(old_edge_values);
     free(cursor);
-    free(is_new);
+    if (is_new_out)
+        *is_new_out = is_new;
+    else
+        free(is_new);
     return job->messages.status == RV_OK ? RV_OK : job->messages.status;
 }
 
@@ -437,7 +546,56 @@ static int exchange_requests(rv_job *job, rv__buffer *recv, uint64_t *n_received
     return status;
 }
 
-int rv__mutations_apply(rv_job *job, uint64_t *n_unresolved)
+void rv__batch_changes_destroy(rv__batch_changes *c)
+{
+    free(c->is_new);
+    free(c->n_added_edges);
+    free(c->removed);
+    free(c->notices);
+    *c = (rv__batch_changes){0};
+}
+
+static int compare_removed_at(const void *a, const void *b)
+{
+    const rv__removed_edge_at *x = a, *y = b;
+    return (x->vertex > y->vertex) - (x->vertex < y->vertex);
+}
+
+/* Fills @p c from what the batch did; takes over @p is_new and the plan's notices. A
+ * batch starts from rest: every vertex asleep. */
+static int describe_batch(rv_job *job, plan *p, supply *sp, const uint32_t *new_index, uint8_t *is_new,
+                          rv__batch_changes *c)
+{
+    const rv_graph *g = job->graph;
+    c->is_new = is_new;
+    c->notices = p->notices;
+    c->n_notices = p->n_notices;
+    p->notices = NULL;
+    p->n_notices = 0;
+    c->n_added_edges = calloc((size_t)g->n_local + 1, sizeof *c->n_added_edges);
+    if (!c->n_added_edges)
+        return RV_ENOMEM;
+    for (size_t i = 0; i < p->n_added_edges; i++)
+        c->n_added_edges[rv__graph_local_index(g, p->added_edges[i].a)]++;
+    for (size_t i = 0; i < sp->n_removed; i++)
+        sp->removed[i].vertex = new_index[sp->removed[i].vertex];
+    /* Stable enough: a vertex's removed edges keep no promised order. (None: the
+     * array may be NULL, which qsort() must not see.) */
+    if (sp->n_removed)
+        qsort(sp->removed, sp->n_removed, sizeof *sp->removed, compare_removed_at);
+    c->removed = sp->removed;
+    c->n_removed = sp->n_removed;
+    sp->removed = NULL;
+    sp->n_removed = 0;
+    memset(job->halted, 0xff, ((size_t)g->n_local / 64 + 1) * 8);
+    c->renumbered = true;
+    return RV_OK;
+}
+
+/* Applies the requests of all ranks. @p changes is NULL for requests from compute()
+ * (the inbox moves with the vertices), or receives what a stream batch did (the inbox
+ * is dropped). */
+static int apply(rv_job *job, uint64_t *n_unresolved, rv__batch_changes *changes)
 {
     rv_session *s = job->session;
     rv_graph *g = job->graph;
@@ -446,6 +604,7 @@ int rv__mutations_apply(rv_job *job, uint64_t *n_unresolved)
     supply sp = {0};
     rv_graph *built = NULL, *old = NULL;
     uint32_t *new_index = NULL;
+    uint8_t *is_new = NULL;
     rv__messages moved = {0};
     *n_unresolved = 0;
 
@@ -457,7 +616,31 @@ int rv__mutations_apply(rv_job *job, uint64_t *n_unresolved)
                                                   : RV_OK);
     if (status == RV_OK)
         status = share_removals(s, &p);
-    if (status == RV_OK && make_supply(g, &p, &sp) != RV_OK)
+    if (status == RV_OK && changes && p.n_removed_vertices == 0) {
+        /* A stream batch that removes no vertex: patch the graph instead (the same
+         * decision on every rank: the removals were just shared). */
+        rv__graph_delta delta = {.added_vertices = p.added_vertices, .n_added_vertices = p.n_added_vertices,
+                                 .added_edges = p.added_edges, .n_added_edges = p.n_added_edges,
+                                 .removals = p.removed_edges, .n_removals = p.n_removed_edges};
+        status = rv__graph_patch(job, &delta, changes);
+        rv__log(s, RV_LOG_DEBUG, "batch applied in place: %zu edges added, %zu removal keys here", p.n_added_edges,
+                p.n_removed_edges);
+        if (status == RV_OK) {
+            rv__messages_destroy(&job->messages);
+            status = rv__messages_init(&job->messages, g, &job->program);
+            if (status != RV_OK)
+                rv__session_fail(s, status, "out of memory for messages after a batch of updates");
+            status = rv__session_agree(s, status);
+        }
+        if (status == RV_OK) {
+            changes->notices = p.notices;
+            changes->n_notices = p.n_notices;
+            p.notices = NULL;
+            p.n_notices = 0;
+        }
+        goto done;
+    }
+    if (status == RV_OK && make_supply(g, &p, changes != NULL, &sp) != RV_OK)
         status = RV_ENOMEM;
     status = build_graph(g, &sp, status, &built);
     if (status != RV_OK)
@@ -474,11 +657,15 @@ int rv__mutations_apply(rv_job *job, uint64_t *n_unresolved)
         free(built);
         built = NULL;
         job->messages.graph = old;
-        status = carry_state(job, old, &p, &sp, new_index);
+        status = carry_state(job, old, &p, &sp, new_index, changes ? &is_new : NULL);
         if (status == RV_OK)
             status = rv__messages_init(&moved, g, &job->program);
-        if (status == RV_OK)
+        if (status == RV_OK && !changes)
             status = rv__messages_move_inbox(&moved, &job->messages, new_index, n_unresolved);
+        if (status == RV_OK && changes) {
+            status = describe_batch(job, &p, &sp, new_index, is_new, changes);
+            is_new = NULL;
+        }
         rv__messages_destroy(&job->messages);
         job->messages = moved;
         moved = (rv__messages){0};
@@ -489,12 +676,27 @@ int rv__mutations_apply(rv_job *job, uint64_t *n_unresolved)
         rv__session_fail(s, status, "out of memory carrying the job over to the changed graph");
     status = rv__session_agree(s, status);
 done:
+    if (status != RV_OK && changes)
+        rv__batch_changes_destroy(changes);
     rv__buffer_destroy(&received);
     plan_destroy(&p);
     supply_destroy(&sp);
     rv_graph_free(&built);
     rv_graph_free(&old);
     free(new_index);
+    free(is_new);
     rv__messages_destroy(&moved);
     return status;
+}
+
+int rv__mutations_apply(rv_job *job, uint64_t *n_unresolved)
+{
+    return apply(job, n_unresolved, NULL);
+}
+
+int rv__mutations_apply_batch(rv_job *job, rv__batch_changes *changes)
+{
+    uint64_t n_unresolved;
+    *changes = (rv__batch_changes){0};
+    return apply(job, &n_unresolved, changes);
 }

@@ -38,7 +38,7 @@ extern "C" {
 
 /** Version of this header's ABI, raised whenever a public struct changes layout. A
  *  program or plug-in built against another version is refused with a clear error. */
-#define RV_API_VERSION 3
+#define RV_API_VERSION 4
 
 /** A vertex id: any integer in [0, 2^63 - 1]. Ids need not be dense or start at 0. */
 typedef uint64_t rv_id;
@@ -262,6 +262,9 @@ typedef struct rv_message {
     size_t size;
 } rv_message;
 
+/** What a batch of updates did to one vertex (see rv_program.repair; defined below). */
+typedef struct rv_change rv_change;
+
 /** A vertex program. Zero-initialise, then fill in. */
 typedef struct rv_program {
     /** Must be RV_API_VERSION. */
@@ -313,6 +316,23 @@ typedef struct rv_program {
     size_t n_aggregators;
     /** The program's parameters; passed to every callback. */
     void *user;
+
+    /** Incremental updates (rv_stream_run(), `rivulet stream`); optional. A program
+     *  with repair() keeps its values from one batch of updates to the next and
+     *  repairs them; without it, the stream recomputes from scratch after each batch.
+     *  A batch is applied at rest: every vertex asleep and no message waiting (those
+     *  a master hook left in flight are dropped). In the first superstep after it,
+     *  every vertex the batch touched (added, or that gained or lost an edge) runs
+     *  repair() instead of compute(), with what changed; it may send, aggregate and
+     *  vote to halt as in compute(), and it is active unless it votes to halt.
+     *  Supersteps then run as usual until no vertex is active and no message is in
+     *  flight. */
+    void (*repair)(rv_context *ctx, void *value, const rv_change *change, void *user);
+    /** Optional: runs on every rank when a batch has been applied, before repair()
+     *  (the same inputs everywhere; rv_master_superstep() is the last superstep run
+     *  before the batch). Returning true makes every vertex run repair(), those the
+     *  batch did not touch with an empty change; false, only the touched ones. */
+    bool (*on_batch)(rv_master *master, void *user);
 } rv_program;
 
 /* Inside compute() (and init(), where stated). */
@@ -335,6 +355,24 @@ typedef enum {
 } rv_edge_direction_kind;
 /** The direction of out-edge @p i, as a bit set: RV_EDGE_OUT, RV_EDGE_IN or both. */
 rv_edge_direction_kind rv_edge_direction(const rv_context *ctx, uint64_t i);
+/** An edge that a vertex lost in a batch of updates. */
+typedef struct rv_removed_edge {
+    rv_id target;
+    double weight;                    /**< 1.0 when the graph has no weights */
+    rv_edge_direction_kind direction; /**< what rv_edge_direction() said of it */
+} rv_removed_edge;
+/** What a batch of updates did to one vertex, as repair() sees it. Valid during the
+ *  call only. */
+struct rv_change {
+    /** The batch added the vertex: init() has run (and init_edge() for its edges). */
+    bool new_vertex;
+    /** Its last n_added_edges out-edges are new (init_edge() has run for them); the
+     *  others are the edges it had before, in their order. */
+    uint64_t n_added_edges;
+    /** The edges it lost, those into a removed vertex included. */
+    const rv_removed_edge *removed;
+    size_t n_removed;
+};
 /** The program's state for out-edge @p i (edge_value_size bytes, writable), or NULL
  *  when the program keeps none. */
 void *rv_edge_value(rv_context *ctx, uint64_t i);
@@ -682,7 +720,97 @@ struct rv_algorithm {
     /** With undirected_view: the program also asks rv_edge_direction() which way
      *  each line ran, so the reverse edges of a directed graph are marked. */
     bool needs_edge_directions;
+    /** For `rivulet stream`: fills @p program with the version of the algorithm that
+     *  repairs its values after each batch of updates (rv_program.repair). NULL: the
+     *  stream runs what configure() makes, which recomputes from scratch after every
+     *  batch unless it has repair() itself. release() releases either. */
+    int (*configure_stream)(const rv_params *params, rv_program *program, char *error, size_t error_capacity);
+    /** With configure_stream: the stream program also reads its in-edges, so a
+     *  directed graph is loaded through its undirected view with marks; the program
+     *  follows its RV_EDGE_OUT edges for the algorithm itself and its RV_EDGE_IN edges
+     *  to reach its in-neighbours. */
+    bool stream_needs_in_edges;
 };
+
+/* ------------------------------------------------------------------------- */
+/** @name Streams: a job that follows updates to its graph */
+
+/** What one batch did, summed over all ranks (batch 0 is the initial computation). */
+typedef struct rv_stream_batch {
+    uint64_t batch;
+    uint64_t first_line, last_line; /**< the source lines it covers (0, 0 for batch 0) */
+    uint64_t updates;   /**< update lines accepted into the batch */
+    uint64_t rejected;  /**< malformed lines (each reported through on_notice) */
+    uint64_t ignored;   /**< accepted updates that changed nothing: an unknown vertex, a missing edge */
+    uint64_t supersteps;
+    uint64_t touched;   /**< vertices that ran repair() */
+    uint64_t computed;  /**< compute() and repair() calls */
+    uint64_t changed;   /**< vertices whose output changed, new and removed ones included */
+    bool recomputed;    /**< the program has no repair(): recomputed from scratch */
+    double latency_seconds; /**< from the arrival of its first update to its result written */
+    double apply_seconds;   /**< applying the updates to the graph */
+    double compute_seconds; /**< supersteps */
+    double emit_seconds;    /**< finding and writing the changes or the snapshot */
+} rv_stream_batch;
+
+/** What the stream writes after every batch. */
+typedef enum {
+    RV_EMIT_CHANGES = 0, /**< the vertices whose output changed: `id value`, `id removed` */
+    RV_EMIT_SNAPSHOT,    /**< every vertex, as rv_job_write() */
+    RV_EMIT_NONE
+} rv_emit_kind;
+
+/** Options for rv_stream_run(). Zero-initialise, then set what you need. */
+typedef struct rv_stream_options {
+    /** Where updates come from: "-" (standard input), a file, a FIFO, or
+     *  "tcp://HOST:PORT" (a listener; HOST 127.0.0.1 for loopback only). Required.
+     *  Lines: `+ src dst [weight]`, `- src dst`, `+v id`, `-v id`, `#` comments. */
+    const char *updates;
+    /** Keep reading a file past its end (what is appended), a FIFO after its writers
+     *  left, the next TCP client after one disconnected. */
+    bool follow;
+    /** A batch closes at this many accepted updates (0: 1000) ... */
+    uint64_t batch_size;
+    /** ... or this many milliseconds after its first update arrived (0: no limit). */
+    uint64_t batch_ms;
+    /** A malformed line ends the stream with an error (else it is reported, counted
+     *  and skipped). */
+    bool strict;
+    rv_emit_kind emit;
+    /** Directory for batch-NNNNNN.changes or batch-NNNNNN.snapshot files (created if
+     *  needed); NULL: standard output, each batch after a `# batch N` line. */
+    const char *output_dir;
+    /** Directory of the write-ahead log (NULL: none): every batch is logged and made
+     *  durable before it is acknowledged and applied. */
+    const char *log_dir;
+    /** Replay the log first (its batches are applied and emitted again), then go on
+     *  after it; a file source continues after the last logged line. */
+    bool resume;
+    /** Superstep limit per batch (0: none). */
+    uint64_t max_supersteps;
+    /** Rank 0 ends the stream after the current batch once *stop is nonzero (a
+     *  signal handler's flag). May be NULL. */
+    const volatile int *stop;
+    /** Rank 0: called with one line for each rejected or ignored update. */
+    void (*on_notice)(const char *line, void *arg);
+    /** Rank 0: called after each batch, batch 0 included. */
+    void (*on_batch)(const rv_stream_batch *batch, void *arg);
+    /** Rank 0: called once the source is open, with its name (for TCP, the address
+     *  actually bound). */
+    void (*on_ready)(const char *source, void *arg);
+    void *arg;
+} rv_stream_options;
+
+/** Runs @p job to the end (batch 0), writes its result, then applies the updates of
+ *  options->updates batch by batch, repairing or recomputing the values and writing
+ *  the changes or a snapshot after each, until the source ends or *stop is set.
+ *  Rank 0 reads the source. With a TCP source, each batch is acknowledged to the
+ *  client with one line `ack BATCH LAST_LINE ACCEPTED REJECTED` once it is logged
+ *  (and before it is applied). The graph must have been loaded with the layout the
+ *  program expects (see rv_algorithm.stream_needs_in_edges); an undirected view of a
+ *  directed file needs mark_reverse_edges so that `- u v` removes the line u v only.
+ *  Collective. */
+int rv_stream_run(rv_job *job, const rv_stream_options *options);
 
 /* ------------------------------------------------------------------------- */
 /** @name Plug-ins: `rivulet run ./myprog.so INPUT` */

@@ -1,6 +1,6 @@
-/* args.c — parsing the `rivulet run` and `rivulet partition` command lines. One table
- * describes their options, and both the parser and the commands' --help read it, so
- * they cannot disagree. */
+/* args.c — parsing the `rivulet run`, `partition` and `stream` command lines. One
+ * table describes their options, and both the parser and the commands' --help read
+ * it, so they cannot disagree. */
 #include "cli.h"
 
 #include "algorithms/registry.h"
@@ -28,17 +28,33 @@ typedef enum {
     OPT_IMBALANCE,
     OPT_METIS_MEMORY,
     OPT_PARTS,
-    OPT_PARAM
+    OPT_PARAM,
+    OPT_UPDATES,
+    OPT_FOLLOW,
+    OPT_BATCH_SIZE,
+    OPT_BATCH_MS,
+    OPT_EMIT,
+    OPT_OUTPUT_DIR,
+    OPT_STRICT,
+    OPT_LOG_DIR
 } option_id;
 
 /* Which commands take an option. */
-enum { RUN = RV__CLI_RUN, PARTITION = RV__CLI_PARTITION, BOTH = RV__CLI_RUN | RV__CLI_PARTITION };
+enum {
+    RUN = RV__CLI_RUN,
+    PARTITION = RV__CLI_PARTITION,
+    STREAM = RV__CLI_STREAM,
+    LOADS = RV__CLI_RUN | RV__CLI_PARTITION | RV__CLI_STREAM, /* every command that loads INPUT */
+    COMPUTES = RV__CLI_RUN | RV__CLI_STREAM,                  /* every command that runs ALGO */
+};
 
-/* One option of `rivulet run` or `rivulet partition` (an algorithm's options come from
+enum { DEFAULT_BATCH_MS = 200 };
+
+/* One option of `rivulet run`, `partition` or `stream` (an algorithm's options come from
  * its specs). */
 typedef struct run_option {
     option_id id;
-    unsigned commands;      /* RUN, PARTITION or BOTH */
+    unsigned commands;      /* the rv__cli_command bits of the commands that take it */
     const char *name;       /* without the leading "--" */
     const char *value_name; /* shown in help; NULL for a flag that takes no value */
     const char *help;
@@ -46,22 +62,33 @@ typedef struct run_option {
 
 static const run_option run_options[] = {
     {OPT_PARTS, PARTITION, "parts", "K", "the number of parts, one per rank of the runs that will use it (required)"},
+    {OPT_UPDATES, STREAM, "updates", "SOURCE",
+     "where updates come from: -, a file, a FIFO, or tcp://127.0.0.1:PORT (required)"},
+    {OPT_FOLLOW, STREAM, "follow", NULL, "keep reading: a file as it grows, a FIFO or TCP source after its writer left"},
+    {OPT_BATCH_SIZE, STREAM, "batch-size", "N", "close a batch at N accepted updates (default 1000)"},
+    {OPT_BATCH_MS, STREAM, "batch-ms", "T", "or T ms after its first update arrived (default 200; 0 = no time limit)"},
+    {OPT_EMIT, STREAM, "emit", "WHAT", "after each batch write: changes (default), snapshot, or none"},
+    {OPT_OUTPUT_DIR, STREAM, "output-dir", "DIR",
+     "write batch-N.changes / batch-N.snapshot files there (default stdout)"},
+    {OPT_STRICT, STREAM, "strict", NULL, "stop at the first malformed update line instead of skipping it"},
+    {OPT_LOG_DIR, STREAM, "log-dir", "DIR",
+     "write-ahead log: batches are logged and synced before they are acknowledged"},
     {OPT_OUTPUT, RUN, "output", "FILE", "write `id value` lines to FILE instead of standard output"},
     {OPT_OUTPUT, PARTITION, "output", "FILE", "write `id part` lines to FILE instead of standard output"},
-    {OPT_UNDIRECTED, BOTH, "undirected", NULL, "treat every edge as going both ways (overrides the dataset)"},
-    {OPT_DIRECTED, BOTH, "directed", NULL, "treat edges as directed (overrides the dataset)"},
-    {OPT_PARTITION, RUN, "partition", "HOW",
+    {OPT_UNDIRECTED, LOADS, "undirected", NULL, "treat every edge as going both ways (overrides the dataset)"},
+    {OPT_DIRECTED, LOADS, "directed", NULL, "treat edges as directed (overrides the dataset)"},
+    {OPT_PARTITION, COMPUTES, "partition", "HOW",
      "which rank owns each vertex: auto (default: metis on several ranks if the graph fits, else hash), metis, "
      "hash, or a partition FILE from 'rivulet partition' (write ./metis for a file named metis)"},
-    {OPT_IMBALANCE, BOTH, "imbalance", "X", "METIS: the largest part's weight over the mean (default 1.05)"},
-    {OPT_METIS_MEMORY, BOTH, "metis-memory", "BYTES",
+    {OPT_IMBALANCE, LOADS, "imbalance", "X", "METIS: the largest part's weight over the mean (default 1.05)"},
+    {OPT_METIS_MEMORY, LOADS, "metis-memory", "BYTES",
      "METIS: the most memory it may take on rank 0 (suffix K, M, G; default: what is available)"},
-    {OPT_MAX_SUPERSTEPS, RUN, "max-supersteps", "N", "stop after N supersteps (default 0 = no limit)"},
-    {OPT_QUIET, RUN, "quiet", NULL, "print no progress lines and no summary"},
+    {OPT_MAX_SUPERSTEPS, COMPUTES, "max-supersteps", "N", "stop after N supersteps (default 0 = no limit)"},
+    {OPT_QUIET, COMPUTES, "quiet", NULL, "print no progress lines and no summary"},
     {OPT_QUIET, PARTITION, "quiet", NULL, "print no summary"},
     {OPT_STATS, RUN, "stats", "FILE", "write timings, counts, memory and the partition's quality as JSON to FILE"},
-    {OPT_PARAM, RUN, "param", "KEY=VALUE", "set the algorithm's option KEY (like --KEY VALUE); repeatable"},
-    {OPT_LOG_LEVEL, BOTH, "log-level", "LEVEL", "library messages to show: error, warn (default), info, debug"},
+    {OPT_PARAM, COMPUTES, "param", "KEY=VALUE", "set the algorithm's option KEY (like --KEY VALUE); repeatable"},
+    {OPT_LOG_LEVEL, LOADS, "log-level", "LEVEL", "library messages to show: error, warn (default), info, debug"},
     {OPT_CHECKPOINT_DIR, RUN, "checkpoint-dir", "DIR",
      "checkpoint to DIR (%r = rank, %h = host: one directory per rank, e.g. on a local disk)"},
     {OPT_CHECKPOINT_EVERY, RUN, "checkpoint-every", "N", "checkpoint after every N supersteps"},
@@ -69,7 +96,8 @@ static const run_option run_options[] = {
     {OPT_CHUNK_SIZE, RUN, "chunk-size", "BYTES", "checkpoint chunk size, 4K to 1G (default 64M; suffixes K, M, G)"},
     {OPT_KEEP, RUN, "keep", "K", "keep the newest K committed checkpoints (default 2)"},
     {OPT_RESUME, RUN, "resume", NULL, "continue from the newest checkpoint in --checkpoint-dir (if there is one)"},
-    {OPT_HELP, RUN, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
+    {OPT_RESUME, STREAM, "resume", NULL, "replay the log in --log-dir first, then go on after it"},
+    {OPT_HELP, COMPUTES, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
     {OPT_HELP, PARTITION, "help", NULL, "show this help; also -h"},
 };
 enum { N_RUN_OPTIONS = sizeof run_options / sizeof run_options[0] };
@@ -103,6 +131,21 @@ void rv__cli_args_print_help(FILE *out, rv__cli_command command)
                 "INPUT is an edge list or a Graphalytics dataset, as for 'rivulet run'.\n"
                 "\n"
                 "Options (as --opt VALUE or --opt=VALUE; `--` ends the options):\n");
+    else if (command == RV__CLI_STREAM)
+        fprintf(out,
+                "usage: rivulet stream ALGO INPUT --updates SOURCE [OPTIONS] [ALGORITHM OPTIONS]\n"
+                "\n"
+                "Computes ALGO on INPUT (as 'rivulet run' does), then follows a stream of updates\n"
+                "to the graph, one line each: `+ src dst [weight]` adds an edge, `- src dst`\n"
+                "removes every edge src -> dst, `+v id` adds a vertex, `-v id` removes one with\n"
+                "its edges; `#` starts a comment. Updates are applied in micro-batches between\n"
+                "supersteps; sssp, bfs, wcc and pagerank repair their result, the others\n"
+                "recompute it. After every batch the vertices whose value changed (or a\n"
+                "snapshot) are written, and a metrics line goes to standard error. A TCP client\n"
+                "gets `ack BATCH LAST_LINE ACCEPTED REJECTED` per batch and `reject LINE REASON`\n"
+                "per malformed line.\n"
+                "\n"
+                "Options (after `stream`, as --opt VALUE or --opt=VALUE; `--` ends the options):\n");
     else
         fprintf(out,
                 "usage: rivulet run ALGO INPUT [OPTIONS] [ALGORITHM OPTIONS]\n"
@@ -133,7 +176,7 @@ void rv__cli_args_print_help(FILE *out, rv__cli_command command)
                  o->value_name != NULL ? o->value_name : "");
         fprintf(out, "  %-*s  %s\n", (int)width, column, o->help);
     }
-    if (command == RV__CLI_RUN)
+    if (command != RV__CLI_PARTITION)
         fprintf(out, "\n"
                      "Algorithm options (after ALGO) are listed by 'rivulet run ALGO --help'.\n");
     fprintf(out, "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
@@ -370,6 +413,42 @@ static void apply_run_option(parser *p, const run_option *option, const char *va
         break;
     case OPT_PARAM:
         break; /* apply_param(), which can run out of memory */
+    case OPT_UPDATES:
+    case OPT_OUTPUT_DIR:
+    case OPT_LOG_DIR:
+        if (*value == '\0')
+            fail(p, "--%s: empty name", option->name);
+        else if (option->id == OPT_UPDATES)
+            args->updates = value;
+        else if (option->id == OPT_OUTPUT_DIR)
+            args->output_dir = value;
+        else
+            args->log_dir = value;
+        break;
+    case OPT_FOLLOW:
+        args->follow = true;
+        break;
+    case OPT_STRICT:
+        args->strict = true;
+        break;
+    case OPT_BATCH_SIZE:
+        if (!parse_count(value, &args->batch_size) || args->batch_size == 0)
+            fail(p, "--%s: not a positive integer: '%s'", option->name, value);
+        break;
+    case OPT_BATCH_MS:
+        if (!parse_count(value, &args->batch_ms))
+            fail(p, "--%s: not a non-negative integer: '%s'", option->name, value);
+        break;
+    case OPT_EMIT:
+        if (strcmp(value, "changes") == 0)
+            args->emit = RV_EMIT_CHANGES;
+        else if (strcmp(value, "snapshot") == 0)
+            args->emit = RV_EMIT_SNAPSHOT;
+        else if (strcmp(value, "none") == 0)
+            args->emit = RV_EMIT_NONE;
+        else
+            fail(p, "--%s: expected changes, snapshot or none: '%s'", option->name, value);
+        break;
     }
 }
 
@@ -440,6 +519,9 @@ static int take_option(parser *p, int argc, char **argv, int *i)
             return RV_OK; /* already reported; the option may belong to the misspelt ALGO */
         if (args->command == RV__CLI_PARTITION)
             fail(p, "unknown option '--%.*s' (see 'rivulet partition --help')", (int)length, name);
+        else if (args->command == RV__CLI_STREAM && find_run_option(name, length, RV__CLI_RUN) != NULL)
+            fail(p, "--%.*s is an option of 'rivulet run', not of 'rivulet stream' (see 'rivulet stream --help')",
+                 (int)length, name);
         else if (args->algorithm != NULL)
             fail(p, "unknown option '--%.*s' for %s (see 'rivulet run %s --help')", (int)length, name,
                  args->algorithm->name, args->algorithm->name);
@@ -483,7 +565,8 @@ static int take_option(parser *p, int argc, char **argv, int *i)
 int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_command command, rv__cli_run_args *out,
                        char *error, size_t error_capacity)
 {
-    *out = (rv__cli_run_args){.command = command, .log_level = RV_LOG_WARN, .partition = RV_PARTITION_AUTO};
+    *out = (rv__cli_run_args){
+        .command = command, .log_level = RV_LOG_WARN, .partition = RV_PARTITION_AUTO, .batch_ms = DEFAULT_BATCH_MS};
     if (error != NULL && error_capacity > 0)
         error[0] = '\0';
     parser p = {.args = out, .error = error, .error_capacity = error_capacity};
@@ -522,13 +605,19 @@ int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_command command
         if (out->directed && out->undirected)
             fail(&p, "--directed and --undirected exclude each other");
         const bool any_checkpoint_option = out->checkpoint_every || out->replicas || out->chunk_bytes || out->keep ||
-                                           out->resume;
+                                           (out->resume && command == RV__CLI_RUN);
         if (!out->checkpoint_dir && any_checkpoint_option)
             fail(&p, "--%s needs --checkpoint-dir",
                  out->checkpoint_every ? "checkpoint-every" : out->replicas ? "replicas" : out->chunk_bytes ? "chunk-size"
                  : out->keep ? "keep" : "resume");
         else if (out->checkpoint_dir && !out->checkpoint_every && !out->resume)
             fail(&p, "--checkpoint-dir needs --checkpoint-every N (or --resume)");
+        if (command == RV__CLI_STREAM && out->algorithm != NULL && out->input != NULL) {
+            if (out->updates == NULL)
+                fail(&p, "missing --updates SOURCE (-, a file, a FIFO or tcp://127.0.0.1:PORT)");
+            else if (out->resume && out->log_dir == NULL)
+                fail(&p, "--resume needs --log-dir DIR, the log of the stream to resume");
+        }
     }
     if (p.unknown_algorithm || (p.failed && !out->help)) {
         rv__cli_args_destroy(out);

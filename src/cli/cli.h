@@ -65,13 +65,13 @@ int rv__cli_plugin_load(const char *path, const rv_algorithm **algorithm, void *
                         size_t error_capacity);
 void rv__cli_plugin_unload(void **handle);
 
-/* ---- args.c: the `run` and `partition` command lines ------------------------------ */
+/* ---- args.c: the `run`, `partition` and `stream` command lines ------------------ */
 
-/* The commands whose arguments args.c parses; an option may belong to both. */
-typedef enum { RV__CLI_RUN = 1, RV__CLI_PARTITION = 2 } rv__cli_command;
+/* The commands whose arguments args.c parses; an option may belong to several. */
+typedef enum { RV__CLI_RUN = 1, RV__CLI_PARTITION = 2, RV__CLI_STREAM = 4 } rv__cli_command;
 
-/* Everything `rivulet run` (or `rivulet partition`) was asked to do. Strings point
- * into argv. */
+/* Everything `rivulet run` (or `partition`, or `stream`) was asked to do. Strings
+ * point into argv. */
 typedef struct rv__cli_run_args {
     rv__cli_command command;
     bool help;                    /* --help/-h anywhere: print help instead of running */
@@ -89,7 +89,7 @@ typedef struct rv__cli_run_args {
     int replicas;                 /* --replicas, 0 = the library's default */
     uint64_t chunk_bytes;         /* --chunk-size, 0 = the library's default */
     int keep;                     /* --keep, 0 = the library's default */
-    bool resume;                  /* --resume */
+    bool resume;                  /* --resume (stream: replay the log in --log-dir) */
     rv_partition_kind partition;  /* --partition (default auto) */
     const char *partition_file;   /* --partition FILE */
     double imbalance;             /* --imbalance, 0 = the library's default */
@@ -99,10 +99,20 @@ typedef struct rv__cli_run_args {
      * dataset's values fill only what is not set here, so the command line wins. */
     rv_params *params;
     void *plugin; /* the plug-in ALGO came from, or NULL for a built-in */
+
+    /* `rivulet stream` only. */
+    const char *updates;    /* --updates SOURCE */
+    bool follow;            /* --follow */
+    bool strict;            /* --strict */
+    uint64_t batch_size;    /* --batch-size, 0 = the library's default */
+    uint64_t batch_ms;      /* --batch-ms */
+    rv_emit_kind emit;      /* --emit */
+    const char *output_dir; /* --output-dir, NULL = standard output */
+    const char *log_dir;    /* --log-dir */
 } rv__cli_run_args;
 
-/* Parses argv[first..argc-1], the arguments after `run` or `partition` (@p command).
- * Returns RV_OK, or RV_EINVAL for a usage error (first reason in @p error), or
+/* Parses argv[first..argc-1], the arguments after `run`, `partition` or `stream`
+ * (@p command). Returns RV_OK, or RV_EINVAL for a usage error (first reason in @p error), or
  * RV_ENOMEM. A help request returns RV_OK with help set, even when other arguments
  * are wrong, except that an unknown ALGO is still an error (there is no help to show
  * for it). After an error @p out holds nothing to release; after RV_OK release it
@@ -110,7 +120,7 @@ typedef struct rv__cli_run_args {
 int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_command command, rv__cli_run_args *out,
                        char *error, size_t error_capacity);
 void rv__cli_args_destroy(rv__cli_run_args *args);
-/* `rivulet run --help` or `rivulet partition --help`, generated from the option table. */
+/* `rivulet run|partition|stream --help`, generated from the option table. */
 void rv__cli_args_print_help(FILE *out, rv__cli_command command);
 /* The name of a partition kind as --partition spells it ("metis"). */
 const char *rv__cli_partition_name(rv_partition_kind kind);
@@ -195,10 +205,16 @@ int rv__cli_supervise(int argc, char **argv);
  * (no mpirun needed) or under mpirun. */
 int rv__cli_partition(int *argc, char ***argv, int first);
 
+/* ---- stream.c ------------------------------------------------------------------- */
+
+/* `rivulet stream ...`; (*argv)[first] is the first argument after `stream`. Returns
+ * the exit code. */
+int rv__cli_stream(int *argc, char ***argv, int first);
+
 /* ---- run.c ---------------------------------------------------------------------- */
 
 /* `rivulet run ...`; (*argv)[first] is the first argument after `run`. Returns the
- * exit code. The only command that opens an MPI session, which is why it takes main's
+ * exit code. One of the commands that open an MPI session, which is why it takes main's
  * argc and argv by address (MPI may consume arguments of its own). */
 int rv__cli_run(int *argc, char ***argv, int first);
 

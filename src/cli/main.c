@@ -1,7 +1,7 @@
 /* main.c — the `rivulet` program's entry point: dispatches to a command, prints the
  * top-level help and the version. Knows no algorithm by name (they come from the
- * registry) and no MPI (only `run` and `partition` open a session; `store` and
- * `supervise` need none). */
+ * registry) and no MPI (only `run`, `partition` and `stream` open a session; `store`
+ * and `supervise` need none). */
 #include "cli.h"
 
 #include <string.h>
@@ -18,6 +18,11 @@ typedef struct command {
 static int run_command(int *argc, char ***argv)
 {
     return rv__cli_run(argc, argv, 2);
+}
+
+static int stream_command(int *argc, char ***argv)
+{
+    return rv__cli_stream(argc, argv, 2);
 }
 
 static int list_command(int *argc, char ***argv)
@@ -44,6 +49,7 @@ static const command commands[] = {
     {"run", "ALGO INPUT [OPTIONS]", "run an algorithm on a graph (start it with mpirun)", run_command},
     {"partition", "INPUT --parts K [OPTIONS]", "write a METIS partition file for later runs (no mpirun needed)",
      partition_command},
+    {"stream", "ALGO INPUT [OPTIONS]", "run it, then follow --updates to the graph in micro-batches", stream_command},
     {"list", "", "list the algorithms with their options and defaults", list_command},
     {"store", "ls|fsck|gc DIR", "list, verify or clean the checkpoints in DIR", store_command},
     {"supervise", "[OPTS] -- COMMAND", "run COMMAND, re-running it with --resume after a failure",
