@@ -41,33 +41,33 @@ void rv__checkpointer_free(rv__checkpointer **handle)
     free(c->host_names);
     free(c->host_id);
     free(c->graph_identity);
+    free(c->stream_state);
     rv__buffer_destroy(&c->history);
     free(c);
     *handle = NULL;
 }
 
-/* Learns every rank's host name; ranks with equal names get equal ids. */
-static int gather_hosts(rv_session *s, rv__checkpointer *c)
+int rv__hosts_gather(rv_session *s, char **host_names, char ***hosts, int **host_id)
 {
     const int P = s->size;
     char mine[HOST_NAME_BYTES] = "";
     rv__comm_host_name(s, mine, sizeof mine);
-    char *names = c->host_names = calloc((size_t)P, HOST_NAME_BYTES);
-    c->hosts = calloc((size_t)P, sizeof *c->hosts);
-    c->host_id = calloc((size_t)P, sizeof *c->host_id);
-    int status = names && c->hosts && c->host_id ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
+    char *names = *host_names = calloc((size_t)P, HOST_NAME_BYTES);
+    char **h = *hosts = calloc((size_t)P, sizeof *h);
+    int *id = *host_id = calloc((size_t)P, sizeof *id);
+    int status = names && h && id ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
     status = rv__session_agree(s, status);
     if (status == RV_OK)
         status = rv__session_agree(s, rv__comm_allgather_bytes(s, mine, HOST_NAME_BYTES, names));
     if (status != RV_OK)
         return status;
     for (int r = 0; r < P; r++) {
-        c->hosts[r] = names + (size_t)r * HOST_NAME_BYTES;
-        c->hosts[r][HOST_NAME_BYTES - 1] = '\0';
-        c->host_id[r] = r;
+        h[r] = names + (size_t)r * HOST_NAME_BYTES;
+        h[r][HOST_NAME_BYTES - 1] = '\0';
+        id[r] = r;
         for (int q = 0; q < r; q++)
-            if (strcmp(c->hosts[q], c->hosts[r]) == 0) {
-                c->host_id[r] = c->host_id[q];
+            if (strcmp(h[q], h[r]) == 0) {
+                id[r] = id[q];
                 break;
             }
     }
@@ -138,7 +138,7 @@ int rv_job_set_checkpoints(rv_job *job, const rv_checkpoint_options *o)
     }
     status = rv__session_agree(s, status);
     if (status == RV_OK)
-        status = gather_hosts(s, c);
+        status = rv__hosts_gather(s, &c->host_names, &c->hosts, &c->host_id);
     if (status == RV_OK) {
         if (rv__store_storage_dir(&c->pattern, s->rank, c->hosts[s->rank], c->storage) != RV_OK)
             status = rv__session_fail(s, RV_ELIMIT, "checkpoint directory '%s': path too long", o->dir);
@@ -173,9 +173,15 @@ int rv_job_resume(rv_job *job)
 int rv__checkpoint_before_run(rv_job *job)
 {
     rv__checkpointer *c = job->checkpointer;
-    rv_session *s = job->session;
     if (c->resumed || c->every == 0 || job->superstep != 0)
         return RV_OK;
+    return rv__checkpoint_refuse_existing(job);
+}
+
+int rv__checkpoint_refuse_existing(rv_job *job)
+{
+    rv__checkpointer *c = job->checkpointer;
+    rv_session *s = job->session;
     newest_scan scan = {0};
     rv__store_find_storage(&c->pattern, visit_manifests, &scan);
     uint64_t newest = scan.newest_plus_one;
@@ -236,18 +242,18 @@ int rv__parcels_exchange(rv_session *s, const rv__parcel *parcels, size_t n, rv_
  * (so the second copy lands on another host whenever there is one), then any rank not
  * used yet. The walk starts at a different rank for every chunk, so the copies of a
  * large state spread over many peers. */
-static void place_replicas(const rv__checkpointer *c, int P, int q, uint64_t k, rv__store_chunk *chunk)
+void rv__replicas_place(const int *host_id, int replicas, int P, int q, uint64_t k, rv__store_chunk *chunk)
 {
     int start = (int)(((uint64_t)q + 1 + k) % (uint64_t)P);
     chunk->replica[0] = q;
     chunk->n_replicas = 1;
-    for (int pass = 0; pass < 2 && (int)chunk->n_replicas < c->replicas; pass++) {
-        for (int i = 0; i < P && (int)chunk->n_replicas < c->replicas; i++) {
+    for (int pass = 0; pass < 2 && (int)chunk->n_replicas < replicas; pass++) {
+        for (int i = 0; i < P && (int)chunk->n_replicas < replicas; i++) {
             int r = (start + i) % P;
             bool taken = false, host_taken = false;
             for (uint32_t j = 0; j < chunk->n_replicas; j++) {
                 taken |= chunk->replica[j] == r;
-                host_taken |= c->host_id[chunk->replica[j]] == c->host_id[r];
+                host_taken |= host_id[chunk->replica[j]] == host_id[r];
             }
             if (!taken && (pass == 1 || !host_taken))
                 chunk->replica[chunk->n_replicas++] = r;
@@ -419,6 +425,9 @@ static int build_manifest(rv_job *job, const rv__reduce_slot *reduced, const rv_
         status = rv__manifest_set(&m, "layout", line);
     if (status == RV_OK)
         status = rv__manifest_set(&m, "aggregators", aggregators);
+    /* A stream's checkpoint: where its source and log stood (see stream.c). */
+    if (status == RV_OK && c->stream_state)
+        status = rv__manifest_set(&m, "stream", c->stream_state);
     /* How the vertices were placed. A resume places them by its own placement (the
      * state is keyed by vertex id and routed through the placement's directory when
      * it has one), so this is a record, not a condition: a job partitioned by METIS
@@ -574,11 +583,11 @@ static void remove_old(rv_job *job)
 
 /* ---- One checkpoint ------------------------------------------------------------------- */
 
-static int write_checkpoint(rv_job *job, const rv__reduce_slot *reduced)
+/* Writes checkpoint number @p superstep (a stream's batch number for a stream's). */
+static int write_checkpoint(rv_job *job, const rv__reduce_slot *reduced, const uint64_t superstep)
 {
     rv__checkpointer *c = job->checkpointer;
     rv_session *s = job->session;
-    const uint64_t superstep = job->superstep;
     double t0 = rv__now();
     char directory[RV__STORE_PATH_MAX], reason[512] = "";
     rv__buffer blob = {0};
@@ -604,7 +613,7 @@ static int write_checkpoint(rv_job *job, const rv__reduce_slot *reduced)
         chunk->offset = k * c->chunk_bytes;
         chunk->bytes = blob.size - chunk->offset < c->chunk_bytes ? blob.size - chunk->offset : c->chunk_bytes;
         chunk->crc = rv__crc32c(0, blob.data + chunk->offset, (size_t)chunk->bytes);
-        place_replicas(c, s->size, s->rank, k, chunk);
+        rv__replicas_place(c->host_id, c->replicas, s->size, s->rank, k, chunk);
     }
     /* Whatever an earlier, unfinished attempt left at this superstep goes first. */
     if (status == RV_OK)
@@ -688,5 +697,37 @@ int rv__checkpoint_after_superstep(rv_job *job, const rv__reduce_slot *reduced)
     rv__fault_check(job->session, job->superstep, RV__FAULT_STOP, c->resumed);
     if (job->finished || c->every == 0 || job->superstep % c->every != 0)
         return RV_OK;
-    return write_checkpoint(job, reduced);
+    return write_checkpoint(job, reduced, job->superstep);
+}
+
+int rv__checkpoint_write_stream(rv_job *job, uint64_t batch, const char *stream_state)
+{
+    rv__checkpointer *c = job->checkpointer;
+    free(c->stream_state);
+    c->stream_state = strdup(stream_state);
+    /* No master history: a stream's programs start their master state afresh at every
+     * batch (on_batch), so a resume replays nothing. It also keeps the history from
+     * growing for ever in a long-running stream. */
+    c->history.size = 0;
+    int status = c->stream_state ? RV_OK : rv__session_fail(job->session, RV_ENOMEM, "out of memory");
+    status = rv__session_agree(job->session, status);
+    if (status == RV_OK)
+        status = write_checkpoint(job, job->aggregate_visible, batch);
+    c->history.size = 0;
+    return status;
+}
+
+int rv__checkpoint_oldest_kept(rv_job *job, uint64_t *oldest)
+{
+    rv__checkpointer *c = job->checkpointer;
+    storage_listing l = {0};
+    rv__store_scan_storage(c->storage, list_entry, &l);
+    uint64_t mine = UINT64_MAX;
+    for (size_t i = 0; i < l.n_manifests; i++)
+        if (l.manifests[i] < mine)
+            mine = l.manifests[i];
+    free(l.manifests);
+    free(l.directories);
+    *oldest = mine;
+    return rv__session_agree(job->session, rv__comm_allreduce_u64(job->session, oldest, 1, RV__REDUCE_MIN));
 }

@@ -32,6 +32,9 @@ typedef struct rv__checkpointer {
      * resume replays so that a program's own state comes back. */
     rv__buffer history;
     int history_status;        /* RV_ENOMEM once the history could not grow */
+    /* A stream's position ("batch=N line=L offset=O superstep=S"): written into its
+     * checkpoints, and set by a resume from one (NULL otherwise). */
+    char *stream_state;
     rv_checkpoint_stats stats;
 } rv__checkpointer;
 
@@ -40,6 +43,24 @@ void rv__checkpointer_free(rv__checkpointer **c);
 /* The engine's hook before the first superstep: a job that does not resume refuses a
  * directory that already holds checkpoints. Collective. */
 int rv__checkpoint_before_run(rv_job *job);
+
+/* Fails (agreed) when the checkpoint directory already holds checkpoints: a job that
+ * does not resume must not mix its checkpoints with an earlier job's. Collective. */
+int rv__checkpoint_refuse_existing(rv_job *job);
+
+/* A stream's checkpoint at a batch boundary, numbered by the batch (the chunk store's
+ * "superstep" is the batch number in a stream's directory), with @p stream_state
+ * (rank 0's matters) recorded in the manifest. Collective. */
+int rv__checkpoint_write_stream(rv_job *job, uint64_t batch, const char *stream_state);
+/* The number of the oldest checkpoint kept (UINT64_MAX: none), agreed. Collective. */
+int rv__checkpoint_oldest_kept(rv_job *job, uint64_t *oldest);
+
+/* Every rank's host name (@p hosts point into @p host_names); ranks with the same
+ * name get the same id in @p host_id. Collective. */
+int rv__hosts_gather(rv_session *s, char **host_names, char ***hosts, int **host_id);
+/* The ranks that hold chunk @p k of rank @p q's data, @p replicas of them on distinct
+ * ranks, the second on another host when there is one, into chunk->replica. */
+void rv__replicas_place(const int *host_id, int replicas, int P, int q, uint64_t k, rv__store_chunk *chunk);
 
 /* The engine's hook at the end of every superstep (after job->superstep was advanced):
  * fault injection, and a checkpoint when one is due and the job goes on. @p reduced

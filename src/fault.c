@@ -15,6 +15,9 @@ static const char *const point_names[] = {
     [RV__FAULT_BEFORE_MANIFEST] = "before-manifest",
     [RV__FAULT_AFTER_MANIFEST] = "after-manifest",
     [RV__FAULT_STOP] = "stop",
+    [RV__FAULT_MID_LOG_WRITE] = "mid-log-write",
+    [RV__FAULT_BEFORE_ACK] = "before-ack",
+    [RV__FAULT_MID_APPLY] = "mid-apply",
 };
 
 bool rv__fault_armed(const rv_session *s, uint64_t superstep, rv__fault_point point, bool resumed)

@@ -10,6 +10,12 @@
  *   after-manifest     after this rank wrote its copy of the manifest, before old checkpoints go
  *   stop               like before-checkpoint, but the rank stops itself (SIGSTOP), so that
  *                      a test can kill it from outside with a real `kill -9`
+ * In a stream (src/stream.c, src/stream_log.c) the number is a batch number, and its
+ * checkpoints are numbered by batch too, so the checkpoint points above name them.
+ * Its own points:
+ *   mid-log-write      half-way through writing this rank's replica of batch S's log record
+ *   before-ack         rank 0, once every replica of batch S is durable, before the ack
+ *   mid-apply          after batch S's updates were applied to the graph, before its supersteps
  * A job that resumed from a checkpoint never injects: a supervised restart must not
  * die again at the same place.
  */
@@ -26,7 +32,10 @@ typedef enum {
     RV__FAULT_MID_CHUNK_WRITE,
     RV__FAULT_BEFORE_MANIFEST,
     RV__FAULT_AFTER_MANIFEST,
-    RV__FAULT_STOP
+    RV__FAULT_STOP,
+    RV__FAULT_MID_LOG_WRITE,
+    RV__FAULT_BEFORE_ACK,
+    RV__FAULT_MID_APPLY
 } rv__fault_point;
 
 /* Whether RV_FAULT names this rank, @p superstep and @p point (never when @p resumed). */

@@ -625,15 +625,18 @@ static int restore_globals(resume *r)
     const rv_program *p = &job->program;
     const size_t n = p->n_aggregators, entry = 8 * (n + 1);
     const uint64_t superstep = r->m.superstep;
+    /* A stream's checkpoint has no master history (see rv__checkpoint_write_stream). */
+    const char *stream_state = rv__manifest_get(&r->m, "stream");
+    const uint64_t replayed = stream_state ? 0 : superstep;
     rv__reduce_slot *reduced = calloc(n + 1, sizeof *reduced);
     rv__reduce_slot *visible = calloc(n + 1, sizeof *visible);
     int status = reduced && visible ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
     status = rv__session_agree(s, status);
     if (status == RV_OK)
         status = rv__comm_bcast_buffer(s, 0, &r->history);
-    if (status == RV_OK && r->history.size != superstep * entry)
+    if (status == RV_OK && r->history.size != replayed * entry)
         status = rv__session_fail(s, RV_EPARSE, "the checkpoint's master history holds %zu bytes, not %" PRIu64,
-                                  r->history.size, superstep * entry);
+                                  r->history.size, replayed * entry);
 
     /* What vertices will read next, as the master hook left it. */
     const char *text = rv__manifest_get(&r->m, "aggregators");
@@ -651,7 +654,7 @@ static int restore_globals(resume *r)
     }
 
     const uint64_t n_vertices = job->graph->n_vertices;
-    for (uint64_t step = 0; status == RV_OK && p->master && step < superstep; step++) {
+    for (uint64_t step = 0; status == RV_OK && p->master && step < replayed; step++) {
         const unsigned char *inputs = r->history.data + step * entry;
         for (size_t k = 0; k < n; k++) {
             rv__aggregate_reset(&reduced[k], p->aggregators[k].kind);
@@ -675,6 +678,10 @@ static int restore_globals(resume *r)
         rv__buffer_destroy(&r->c->history);
         r->c->history = r->history;
         r->history = (rv__buffer){0};
+        free(r->c->stream_state);
+        r->c->stream_state = stream_state ? strdup(stream_state) : NULL;
+        if (stream_state && !r->c->stream_state)
+            status = rv__session_fail(s, RV_ENOMEM, "out of memory");
     }
     free(reduced);
     free(visible);

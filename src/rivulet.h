@@ -780,11 +780,14 @@ typedef struct rv_stream_options {
     /** Directory for batch-NNNNNN.changes or batch-NNNNNN.snapshot files (created if
      *  needed); NULL: standard output, each batch after a `# batch N` line. */
     const char *output_dir;
-    /** Directory of the write-ahead log (NULL: none): every batch is logged and made
-     *  durable before it is acknowledged and applied. */
+    /** Directory pattern of the write-ahead log (NULL: none; %r = rank, %h = host,
+     *  as for checkpoints): every batch is logged on @c replicas ranks and made
+     *  durable there before it is acknowledged and applied. */
     const char *log_dir;
-    /** Replay the log first (its batches are applied and emitted again), then go on
-     *  after it; a file source continues after the last logged line. */
+    /** Continue from the newest checkpoint (when the job has checkpoints and one
+     *  exists; else from the graph as loaded), replay the logged batches after it
+     *  (applied and emitted again), then go on after them; a file source continues
+     *  after the last logged line. */
     bool resume;
     /** Superstep limit per batch (0: none). */
     uint64_t max_supersteps;
@@ -799,6 +802,15 @@ typedef struct rv_stream_options {
      *  actually bound). */
     void (*on_ready)(const char *source, void *arg);
     void *arg;
+    /** Copies of every log record, on distinct ranks (0: 3, at most the number of
+     *  ranks). */
+    int replicas;
+    /** With checkpoints set on the job (rv_job_set_checkpoints(), its @c every left
+     *  0): a checkpoint after every this many batches (0: none). */
+    uint64_t checkpoint_every;
+    /** One line naming the program's parameters and the input's load options: a
+     *  resume refuses a log written under another. May be NULL. */
+    const char *identity;
 } rv_stream_options;
 
 /** Runs @p job to the end (batch 0), writes its result, then applies the updates of

@@ -19,10 +19,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checkpoint.h"
+#include "fault.h"
 #include "io/updates.h"
-#include "io/wal.h"
 #include "job.h"
 #include "stream_changes.h"
+#include "stream_log.h"
 #include "update_batch.h"
 
 enum {
@@ -32,8 +34,9 @@ enum {
     IDLE_POLL_MS = 100
 };
 
-/* What rank 0 announces before each batch. */
-enum { NEXT_BATCH = 0, NEXT_END = 1, NEXT_FAILED = 2 };
+/* What rank 0 announces before each batch: a new one (to be logged first) or one
+ * replayed from the log. */
+enum { NEXT_BATCH = 0, NEXT_END = 1, NEXT_FAILED = 2, NEXT_REPLAYED = 3 };
 
 /* How the graph stores an edge line. */
 typedef enum {
@@ -66,6 +69,8 @@ typedef struct stream {
     uint64_t batch;   /* number of the last batch applied */
     rv__stream_result result; /* the result after the last batch, to find what changed */
     uint64_t computed;        /* rank 0: compute() and repair() calls in the current batch */
+    rv__stream_log *log;      /* the write-ahead log (NULL: none) */
+    bool resumed;             /* continued from a checkpoint or a log: no fault injection */
 
     /* Rank 0 only. */
     rv__update_source *source;
@@ -73,9 +78,11 @@ typedef struct stream {
     rv__update_format format;
     char *chunk;
     double unconsumed_since; /* arrival of the oldest bytes still in `lines`; < 0: none */
-    rv__wal *wal;
     pending pending;
-    uint64_t resume_offset;  /* after a replay: source bytes the log covers */
+    rv__buffer replay;       /* on resume: the logged batches after the checkpoint */
+    /* Where the source stands after the last batch applied: its last line, and the
+     * bytes consumed through it (what a checkpoint records, a resume seeks to). */
+    uint64_t position_line, position_offset;
     bool failed_together;    /* a collective step failed: every rank knows already */
     char error[512];
 } stream;
@@ -359,6 +366,9 @@ static int apply_batch(stream *st, const rv__update *updates, size_t n, rv_strea
     double t_routed = rv__now();
     if (status == RV_OK)
         status = rv__mutations_apply_batch(job, changes);
+    /* The graph is not the input any more: checkpoints keep its topology. */
+    job->topology_changes++;
+    rv__fault_check(s, report->batch, RV__FAULT_MID_APPLY, st->resumed);
     double t_applied = rv__now();
     if (status == RV_OK)
         status = report_notices(st, changes, &report->ignored);
@@ -406,47 +416,81 @@ static int announce(stream *st, uint64_t *what, uint64_t *batch)
     return status;
 }
 
-/* Rank 0: logs the batch, makes it durable and acknowledges it. */
-static int log_and_acknowledge(stream *st, uint64_t batch, const pending *b, uint64_t source_offset)
+/* Logs batch @p batch on every replica (rank 0 holds it: @p b; the others pass
+ * NULL), then rank 0 acknowledges it: only what is durable is acknowledged.
+ * Collective. */
+static int log_and_acknowledge(stream *st, uint64_t batch, const pending *b)
 {
     rv_session *s = st->session;
-    if (st->wal) {
-        size_t bytes = sizeof(batch_record) + b->n * sizeof(rv__update);
-        unsigned char *record = malloc(bytes);
-        if (!record)
-            return rv__session_fail(s, RV_ENOMEM, "out of memory logging batch %" PRIu64, batch);
-        batch_record header = {.first_line = b->first_line, .last_line = b->last_line,
-                               .source_offset = source_offset, .n_updates = b->n};
-        memcpy(record, &header, sizeof header);
-        memcpy(record + sizeof header, b->updates, b->n * sizeof(rv__update));
-        int status = rv__wal_append(st->wal, batch, record, bytes, st->error, sizeof st->error);
-        free(record);
+    int status = RV_OK;
+    if (st->log) {
+        unsigned char *record = NULL;
+        size_t bytes = 0;
+        if (s->rank == 0) {
+            bytes = sizeof(batch_record) + b->n * sizeof(rv__update);
+            if (!(record = malloc(bytes)))
+                status = rv__session_fail(s, RV_ENOMEM, "out of memory logging batch %" PRIu64, batch);
+            else {
+                batch_record header = {.first_line = b->first_line, .last_line = b->last_line,
+                                       .source_offset = st->position_offset, .n_updates = b->n};
+                memcpy(record, &header, sizeof header);
+                memcpy(record + sizeof header, b->updates, b->n * sizeof(rv__update));
+            }
+        }
+        status = rv__session_agree(s, status);
         if (status == RV_OK)
-            status = rv__wal_sync(st->wal, st->error, sizeof st->error);
-        if (status != RV_OK)
-            return rv__session_fail(s, status, "%s", st->error);
+            status = rv__stream_log_append(st->log, s, batch, record, bytes, st->resumed);
+        free(record);
     }
-    char ack[128];
-    int n = snprintf(ack, sizeof ack, "ack %" PRIu64 " %" PRIu64 " %zu %" PRIu64 "\n", batch, b->last_line, b->n,
-                     b->rejected);
-    rv__update_source_reply(st->source, ack, (size_t)n);
-    return RV_OK;
+    if (status == RV_OK && s->rank == 0) {
+        rv__fault_check(s, batch, RV__FAULT_BEFORE_ACK, st->resumed);
+        char ack[128];
+        int n = snprintf(ack, sizeof ack, "ack %" PRIu64 " %" PRIu64 " %zu %" PRIu64 "\n", batch, b->last_line, b->n,
+                         b->rejected);
+        rv__update_source_reply(st->source, ack, (size_t)n);
+    }
+    return status;
+}
+
+/* Every @p every batches: a checkpoint of the job, with where the source and the log
+ * stand, then the log records that the oldest kept checkpoint covers go. Collective. */
+static int checkpoint_if_due(stream *st, uint64_t batch)
+{
+    rv_job *job = st->job;
+    uint64_t every = st->o->checkpoint_every;
+    if (!job->checkpointer || every == 0 || batch % every != 0)
+        return RV_OK;
+    char state[256];
+    snprintf(state, sizeof state, "batch=%" PRIu64 " line=%" PRIu64 " offset=%" PRIu64 " superstep=%" PRIu64, batch,
+             st->position_line, st->position_offset, job->superstep);
+    int status = rv__checkpoint_write_stream(job, batch, state);
+    uint64_t oldest = 0;
+    if (status == RV_OK && st->log)
+        status = rv__checkpoint_oldest_kept(job, &oldest);
+    if (status == RV_OK && st->log && oldest != UINT64_MAX)
+        status = rv__stream_log_forget(st->log, st->session, oldest);
+    return status;
 }
 
 /* Applies and reports one batch rank 0 holds (read now, or replayed from the log).
  * Collective: the other ranks are in follow(). */
-static int run_batch(stream *st, const pending *b, uint64_t batch)
+static int run_batch(stream *st, const pending *b, uint64_t batch, bool replayed)
 {
-    uint64_t what = NEXT_BATCH, number = batch;
+    uint64_t what = replayed ? NEXT_REPLAYED : NEXT_BATCH, number = batch;
     int status = announce(st, &what, &number);
     rv_stream_batch report = {.batch = batch, .first_line = b->first_line, .last_line = b->last_line,
                               .updates = b->n, .rejected = b->rejected};
-    st->batch = batch;
-    if (status == RV_OK)
+    if (status == RV_OK && !replayed)
+        status = log_and_acknowledge(st, batch, b);
+    if (status == RV_OK) {
+        st->batch = batch;
         status = apply_batch(st, b->updates, b->n, &report);
+    }
     report.latency_seconds = rv__now() - b->first_arrival;
     if (status == RV_OK && st->o->on_batch)
         st->o->on_batch(&report, st->o->arg);
+    if (status == RV_OK)
+        status = checkpoint_if_due(st, batch);
     return status;
 }
 
@@ -462,9 +506,13 @@ static int follow(stream *st)
             return rv__session_agree(st->session, RV_OK);
         if (what == NEXT_FAILED)
             return rv__session_agree(st->session, RV_OK);
+        if (what == NEXT_BATCH && (status = log_and_acknowledge(st, batch, NULL)) != RV_OK)
+            return status;
         st->batch = batch;
         rv_stream_batch report = {.batch = batch};
         status = apply_batch(st, NULL, 0, &report);
+        if (status == RV_OK)
+            status = checkpoint_if_due(st, batch);
         if (status != RV_OK)
             return status;
     }
@@ -486,12 +534,12 @@ static int replay_record(uint64_t sequence, const void *data, size_t bytes, void
     if (!b.updates)
         return rv__session_fail(st->session, RV_ENOMEM, "out of memory replaying batch %" PRIu64, sequence);
     memcpy(b.updates, (const unsigned char *)data + sizeof header, b.n * sizeof *b.updates);
-    int status = run_batch(st, &b, sequence);
+    /* The source goes on after the last logged line. */
+    st->position_line = header.last_line;
+    st->position_offset = header.source_offset;
+    int status = run_batch(st, &b, sequence, true);
     free(b.updates);
     st->failed_together = status != RV_OK;
-    /* The source goes on after the last logged line. */
-    st->lines.line = header.last_line;
-    st->resume_offset = header.source_offset;
     return status;
 }
 
@@ -503,30 +551,39 @@ static int lead(stream *st)
     rv_session *s = st->session;
     const rv_stream_options *o = st->o;
     int status = RV_OK;
-    if (st->wal && o->resume) {
-        status = rv__wal_replay(st->wal, 0, replay_record, st, st->error, sizeof st->error);
+    if (o->resume) {
+        uint64_t from = st->batch, replayed = 0;
+        for (size_t at = 0; status == RV_OK && at < st->replay.size; replayed++) {
+            uint64_t sequence, bytes;
+            memcpy(&sequence, st->replay.data + at, 8);
+            memcpy(&bytes, st->replay.data + at + 8, 8);
+            status = replay_record(sequence, st->replay.data + at + 16, (size_t)bytes, st);
+            at += 16 + bytes;
+        }
         if (status != RV_OK && st->failed_together)
             return status;
-        if (status != RV_OK && st->error[0])
-            rv__session_fail(s, status, "%s", st->error);
-        if (status == RV_OK && st->resume_offset > 0 && rv__update_source_is_regular_file(st->source))
-            status = rv__update_source_seek(st->source, st->resume_offset, st->error, sizeof st->error) == RV_OK
+        rv__buffer_destroy(&st->replay);
+        st->lines.line = st->position_line;
+        if (status == RV_OK && st->position_offset > 0 && rv__update_source_is_regular_file(st->source))
+            status = rv__update_source_seek(st->source, st->position_offset, st->error, sizeof st->error) == RV_OK
                          ? RV_OK
                          : rv__session_fail(s, RV_EIO, "%s", st->error);
         if (status == RV_OK)
-            notice(st, "resumed: replayed %" PRIu64 " logged batches; reading %s after line %" PRIu64, st->batch,
-                   rv__update_source_name(st->source), st->lines.line);
+            notice(st, "resumed at batch %" PRIu64 ", then replayed %" PRIu64 " logged batches; reading %s after line %" PRIu64,
+                   from, replayed, rv__update_source_name(st->source), st->lines.line);
     }
     while (status == RV_OK) {
         bool over = false;
         status = read_batch(st, &over);
         uint64_t batch = st->batch + 1;
-        if (status == RV_OK && st->pending.n > 0)
-            status = log_and_acknowledge(st, batch, &st->pending, consumed_offset(st));
         if (status != RV_OK)
             break;
-        if (st->pending.n > 0 && (status = run_batch(st, &st->pending, batch)) != RV_OK)
-            return status; /* every rank has it */
+        if (st->pending.n > 0) {
+            st->position_line = st->pending.last_line;
+            st->position_offset = consumed_offset(st);
+            if ((status = run_batch(st, &st->pending, batch, false)) != RV_OK)
+                return status; /* every rank has it */
+        }
         if (over || (o->stop && *o->stop)) {
             uint64_t what = NEXT_END, n = 0;
             return rv__session_agree(s, announce(st, &what, &n));
@@ -549,22 +606,67 @@ static int open_inputs(stream *st)
         return rv__session_fail(s, status, "%s", st->error);
     if (!(st->chunk = malloc(READ_BYTES)))
         return rv__session_fail(s, RV_ENOMEM, "out of memory opening the stream");
-    if (o->log_dir) {
-        status = rv__wal_open(o->log_dir, &st->wal, st->error, sizeof st->error);
-        if (status != RV_OK)
-            return rv__session_fail(s, status, "%s", st->error);
-        if (!o->resume && rv__wal_last_sequence(st->wal) > 0)
-            return rv__session_fail(s, RV_EINVAL,
-                                    "the log in '%s' already holds %" PRIu64
-                                    " batches: resume it (--resume) or give an empty directory",
-                                    o->log_dir, rv__wal_last_sequence(st->wal));
-    } else if (o->resume) {
-        return rv__session_fail(s, RV_EINVAL, "resuming needs the log directory of the stream to resume");
-    }
     if (o->output_dir && mkdir(o->output_dir, 0777) != 0 && errno != EEXIST)
         return rv__session_fail(s, RV_EIO, "cannot create the output directory '%s': %s", o->output_dir,
                                 strerror(errno));
     return RV_OK;
+}
+
+/* The log and the checkpoints of this job, and with o->resume, the state they hold:
+ * the newest checkpoint (if any) is restored, and rank 0 gets the logged batches
+ * after it (st->replay). Collective. */
+static int open_durable_state(stream *st)
+{
+    rv_session *s = st->session;
+    rv_job *job = st->job;
+    const rv_stream_options *o = st->o;
+    char graph[1024], layout[1024];
+    rv__checkpoint_describe_graph(job, graph, sizeof graph);
+    rv__checkpoint_describe_layout(job, layout, sizeof layout);
+    size_t length = strlen(graph) + strlen(layout) + (o->identity ? strlen(o->identity) : 0) + 256;
+    char *identity = malloc(length);
+    int status = identity ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory");
+    status = rv__session_agree(s, status);
+    if (status == RV_OK && o->resume && !o->log_dir && !job->checkpointer)
+        status = rv__session_agree(s, rv__session_fail(s, RV_EINVAL,
+                                   "resuming a stream needs its log directory (and its checkpoint directory, if it had one)"));
+    if (status == RV_OK && o->log_dir) {
+        snprintf(identity, length, "program=%s %s %s %s", job->program.name ? job->program.name : "",
+                 o->identity ? o->identity : "", graph, layout);
+        status = rv__stream_log_open(s, o->log_dir, o->replicas, identity, &st->log);
+        if (status == RV_OK && !o->resume && rv__stream_log_last(st->log) > 0)
+            status = rv__session_agree(s, rv__session_fail(s, RV_EINVAL,
+                                       "the log in '%s' already holds batches (up to %" PRIu64
+                                       "): resume it (--resume) or give an empty directory",
+                                       o->log_dir, rv__stream_log_last(st->log)));
+    }
+    free(identity);
+    if (status == RV_OK && job->checkpointer && !o->resume)
+        status = rv__checkpoint_refuse_existing(job);
+    if (status != RV_OK || !o->resume)
+        return status;
+    if (job->checkpointer) {
+        status = rv_job_resume(job);
+        const rv__checkpointer *c = job->checkpointer;
+        if (status == RV_OK && c->stats.resumed) {
+            unsigned long long batch, line, offset, superstep;
+            if (!c->stream_state || sscanf(c->stream_state, "batch=%llu line=%llu offset=%llu superstep=%llu", &batch,
+                                           &line, &offset, &superstep) != 4)
+                status = rv__session_fail(s, RV_EINVAL, "the newest checkpoint in '%s' is not a stream's", c->dir);
+            else {
+                st->batch = batch;
+                st->position_line = line;
+                st->position_offset = offset;
+                job->superstep = superstep;
+                /* It was taken at rest, after the batch's supersteps. */
+                job->finished = true;
+            }
+            status = rv__session_agree(s, status);
+        }
+    }
+    if (status == RV_OK && st->log)
+        status = rv__stream_log_recover(st->log, s, st->batch, &st->replay);
+    return status;
 }
 
 int rv_stream_run(rv_job *job, const rv_stream_options *o)
@@ -580,16 +682,18 @@ int rv_stream_run(rv_job *job, const rv_stream_options *o)
         .format = {.nonnegative_weights = job->program.needs_nonnegative_weights},
         .unconsumed_since = -1,
     };
-    int status = RV_OK;
-    if (s->rank == 0)
+    int status = open_durable_state(&st);
+    st.resumed = o->resume;
+    if (status == RV_OK && s->rank == 0)
         status = open_inputs(&st);
     status = rv__session_agree(s, status);
     if (status == RV_OK && s->rank == 0 && o->on_ready)
         o->on_ready(rv__update_source_name(st.source), o->arg);
 
-    /* Batch 0: the computation on the graph as loaded. */
+    /* Batch 0: the computation on the graph as loaded (after a resume from a
+     * checkpoint: its result, as restored, numbered by its batch). */
     if (status == RV_OK) {
-        rv_stream_batch report = {.batch = 0};
+        rv_stream_batch report = {.batch = st.batch};
         double t0 = rv__now();
         status = settle(&st, false, &report);
         report.latency_seconds = rv__now() - t0;
@@ -600,7 +704,8 @@ int rv_stream_run(rv_job *job, const rv_stream_options *o)
         status = s->rank == 0 ? lead(&st) : follow(&st);
 
     rv__update_source_close(&st.source);
-    rv__wal_close(&st.wal);
+    rv__stream_log_free(&st.log);
+    rv__buffer_destroy(&st.replay);
     rv__line_buffer_destroy(&st.lines);
     rv__stream_result_destroy(&st.result);
     free(st.pending.updates);

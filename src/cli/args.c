@@ -72,7 +72,8 @@ static const run_option run_options[] = {
      "write batch-N.changes / batch-N.snapshot files there (default stdout)"},
     {OPT_STRICT, STREAM, "strict", NULL, "stop at the first malformed update line instead of skipping it"},
     {OPT_LOG_DIR, STREAM, "log-dir", "DIR",
-     "write-ahead log: batches are logged and synced before they are acknowledged"},
+     "write-ahead log (%r = rank, %h = host): every batch is logged on R ranks and synced before it is "
+     "acknowledged and applied"},
     {OPT_OUTPUT, RUN, "output", "FILE", "write `id value` lines to FILE instead of standard output"},
     {OPT_OUTPUT, PARTITION, "output", "FILE", "write `id part` lines to FILE instead of standard output"},
     {OPT_UNDIRECTED, LOADS, "undirected", NULL, "treat every edge as going both ways (overrides the dataset)"},
@@ -89,14 +90,20 @@ static const run_option run_options[] = {
     {OPT_STATS, RUN, "stats", "FILE", "write timings, counts, memory and the partition's quality as JSON to FILE"},
     {OPT_PARAM, COMPUTES, "param", "KEY=VALUE", "set the algorithm's option KEY (like --KEY VALUE); repeatable"},
     {OPT_LOG_LEVEL, LOADS, "log-level", "LEVEL", "library messages to show: error, warn (default), info, debug"},
-    {OPT_CHECKPOINT_DIR, RUN, "checkpoint-dir", "DIR",
+    {OPT_CHECKPOINT_DIR, RUN | STREAM, "checkpoint-dir", "DIR",
      "checkpoint to DIR (%r = rank, %h = host: one directory per rank, e.g. on a local disk)"},
     {OPT_CHECKPOINT_EVERY, RUN, "checkpoint-every", "N", "checkpoint after every N supersteps"},
+    {OPT_CHECKPOINT_EVERY, STREAM, "checkpoint-every", "N",
+     "checkpoint after every N batches (needs --checkpoint-dir and --log-dir)"},
     {OPT_REPLICAS, RUN, "replicas", "R", "copies of every checkpoint chunk, on distinct ranks (default 3, at most P)"},
-    {OPT_CHUNK_SIZE, RUN, "chunk-size", "BYTES", "checkpoint chunk size, 4K to 1G (default 64M; suffixes K, M, G)"},
-    {OPT_KEEP, RUN, "keep", "K", "keep the newest K committed checkpoints (default 2)"},
+    {OPT_REPLICAS, STREAM, "replicas", "R",
+     "copies of every log record and checkpoint chunk, on distinct ranks (default 3, at most P)"},
+    {OPT_CHUNK_SIZE, RUN | STREAM, "chunk-size", "BYTES", "checkpoint chunk size, 4K to 1G (default 64M; suffixes K, M, G)"},
+    {OPT_KEEP, RUN | STREAM, "keep", "K", "keep the newest K committed checkpoints (default 2)"},
     {OPT_RESUME, RUN, "resume", NULL, "continue from the newest checkpoint in --checkpoint-dir (if there is one)"},
-    {OPT_RESUME, STREAM, "resume", NULL, "replay the log in --log-dir first, then go on after it"},
+    {OPT_RESUME, STREAM, "resume", NULL,
+     "continue from the newest checkpoint in --checkpoint-dir (if any), replay the log in --log-dir after it, "
+     "then go on after the last logged line"},
     {OPT_HELP, COMPUTES, "help", NULL, "show this help (after ALGO: the algorithm's options); also -h"},
     {OPT_HELP, PARTITION, "help", NULL, "show this help; also -h"},
 };
@@ -604,8 +611,9 @@ int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_command command
             fail(&p, "missing INPUT (an edge list file or a Graphalytics dataset)");
         if (out->directed && out->undirected)
             fail(&p, "--directed and --undirected exclude each other");
-        const bool any_checkpoint_option = out->checkpoint_every || out->replicas || out->chunk_bytes || out->keep ||
-                                           (out->resume && command == RV__CLI_RUN);
+        /* A stream's --replicas is also the log's. */
+        const bool any_checkpoint_option = out->checkpoint_every || (out->replicas && command == RV__CLI_RUN) ||
+                                           out->chunk_bytes || out->keep || (out->resume && command == RV__CLI_RUN);
         if (!out->checkpoint_dir && any_checkpoint_option)
             fail(&p, "--%s needs --checkpoint-dir",
                  out->checkpoint_every ? "checkpoint-every" : out->replicas ? "replicas" : out->chunk_bytes ? "chunk-size"
@@ -617,6 +625,10 @@ int rv__cli_args_parse(int argc, char **argv, int first, rv__cli_command command
                 fail(&p, "missing --updates SOURCE (-, a file, a FIFO or tcp://127.0.0.1:PORT)");
             else if (out->resume && out->log_dir == NULL)
                 fail(&p, "--resume needs --log-dir DIR, the log of the stream to resume");
+            else if (out->checkpoint_dir && out->log_dir == NULL)
+                fail(&p, "--checkpoint-dir needs --log-dir DIR: a stream resumes from a checkpoint plus the log after it");
+            else if (out->replicas && out->log_dir == NULL)
+                fail(&p, "--replicas needs --log-dir (or --checkpoint-dir)");
         }
     }
     if (p.unknown_algorithm || (p.failed && !out->help)) {

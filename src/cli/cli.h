@@ -144,6 +144,10 @@ typedef struct rv__cli_input {
 int rv__cli_input_resolve(const rv__cli_run_args *args, rv__cli_input *out, char *error,
                           size_t error_capacity);
 void rv__cli_input_destroy(rv__cli_input *input);
+/* The program's parameters as one line ("iterations=20 damping=0.85") and how the
+ * input was read: what a resumed job (run.c) or stream must match. */
+void rv__cli_describe_parameters(const rv__cli_run_args *args, char *out, size_t capacity);
+void rv__cli_describe_input(const rv__cli_input *input, char *out, size_t capacity);
 
 /* ---- report.c: progress, summary and --stats JSON ------------------------------ */
 

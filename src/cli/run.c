@@ -36,7 +36,7 @@ static void print_algorithm_help(FILE *out, const rv_algorithm *algorithm)
 
 /* The program's parameters as one line, "iterations=20 damping=0.85": what a resumed
  * run must match. Doubles are written so that they read back exactly. */
-static void describe_parameters(const rv__cli_run_args *args, char *out, size_t capacity)
+void rv__cli_describe_parameters(const rv__cli_run_args *args, char *out, size_t capacity)
 {
     const rv_algorithm *algorithm = args->algorithm;
     size_t at = 0;
@@ -62,7 +62,7 @@ static void describe_parameters(const rv__cli_run_args *args, char *out, size_t 
 
 /* How the input was read, as one line. The files' contents are fingerprinted by the
  * library, so their paths are left out: a moved or copied input still matches. */
-static void describe_input(const rv__cli_input *input, char *out, size_t capacity)
+void rv__cli_describe_input(const rv__cli_input *input, char *out, size_t capacity)
 {
     const rv_load_options *o = &input->load;
     snprintf(out, capacity, "undirected=%d weight-column=%d property-columns=%d nonnegative-weights=%d vertex-file=%s",
@@ -74,8 +74,8 @@ static void describe_input(const rv__cli_input *input, char *out, size_t capacit
 static int start_checkpoints(const rv__cli_run_args *args, const rv__cli_input *input, rv_job *job, bool root)
 {
     char parameters[2048], input_text[512];
-    describe_parameters(args, parameters, sizeof parameters);
-    describe_input(input, input_text, sizeof input_text);
+    rv__cli_describe_parameters(args, parameters, sizeof parameters);
+    rv__cli_describe_input(input, input_text, sizeof input_text);
     const rv_checkpoint_options options = {
         .dir = args->checkpoint_dir,
         .every = args->checkpoint_every,

@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,9 +103,25 @@ static int execute(const rv__cli_run_args *args, const rv__cli_input *input, con
 
     rv_graph *graph = NULL;
     rv_job *job = NULL;
+    char parameters[2048], input_text[512], identity[2600];
+    rv__cli_describe_parameters(args, parameters, sizeof parameters);
+    rv__cli_describe_input(input, input_text, sizeof input_text);
+    snprintf(identity, sizeof identity, "parameters=[%s] input=[%s]", parameters, input_text);
     int status = rv_graph_load(session, &input->load, &graph);
     if (status == RV_OK)
         status = rv_job_new(graph, program, &job);
+    if (status == RV_OK && args->checkpoint_dir) {
+        /* The stream decides when (every N batches); the superstep loop never does. */
+        const rv_checkpoint_options checkpoints = {
+            .dir = args->checkpoint_dir,
+            .replicas = args->replicas,
+            .chunk_bytes = args->chunk_bytes,
+            .keep = args->keep,
+            .parameters = parameters,
+            .input = input_text,
+        };
+        status = rv_job_set_checkpoints(job, &checkpoints);
+    }
     if (status == RV_OK) {
         rv_stream_options options = {
             .updates = args->updates,
@@ -122,6 +139,9 @@ static int execute(const rv__cli_run_args *args, const rv__cli_input *input, con
             .on_batch = print_batch,
             .on_ready = print_ready,
             .arg = (void *)args,
+            .replicas = args->replicas,
+            .checkpoint_every = args->checkpoint_every,
+            .identity = identity,
         };
         status = rv_stream_run(job, &options);
     }

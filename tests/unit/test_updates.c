@@ -1,4 +1,4 @@
-/* test_updates.c — unit tests of the stream's input side: update lines (io/updates.h), batch rewriting (src/update_batch.h), the local write-ahead log (io/wal.h) and the sources. No MPI. */
+/* test_updates.c — unit tests of the stream's input side: update lines (io/updates.h), batch rewriting (src/update_batch.h), the write-ahead log's record files (io/wal.h) and the sources. No MPI. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "io/updates.h"
@@ -342,72 +342,53 @@ static void test_batch_reports(void)
     free(r);
 }
 
-/* ---- The local write-ahead log ---------------------------------------------------- */
-
-typedef struct replayed {
-    uint64_t sequences[16];
-    char text[16][32];
-    int n;
-} replayed;
-
-static int collect(uint64_t sequence, const void *record, size_t bytes, void *arg)
-{
-    replayed *r = arg;
-    if (r->n == 16 || bytes >= 32)
-        return RV_EINVAL;
-    r->sequences[r->n] = sequence;
-    memcpy(r->text[r->n], record, bytes);
-    r->text[r->n][bytes] = '\0';
-    r->n++;
-    return RV_OK;
-}
+/* ---- The write-ahead log's record files ------------------------------------------ */
 
 static void test_wal(void)
 {
-    char dir[128], path[160], error[256];
+    char dir[128], path[RV__STORE_PATH_MAX], error[512];
     snprintf(dir, sizeof dir, "%s/wal", tmpdir);
-    snprintf(path, sizeof path, "%s/updates.wal", dir);
-    rv__wal *wal = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv__wal_open(dir, &wal, error, sizeof error), RV_OK);
-    CU_ASSERT_EQUAL(rv__wal_last_sequence(wal), 0);
-    CU_ASSERT_EQUAL(rv__wal_append(wal, 1, "one", 3, error, sizeof error), RV_OK);
-    CU_ASSERT_EQUAL(rv__wal_append(wal, 2, "two", 3, error, sizeof error), RV_OK);
-    CU_ASSERT_EQUAL(rv__wal_append(wal, 2, "again", 5, error, sizeof error), RV_EINVAL);
-    CU_ASSERT_EQUAL(rv__wal_append(wal, 5, "five", 4, error, sizeof error), RV_OK);
-    CU_ASSERT_EQUAL(rv__wal_sync(wal, error, sizeof error), RV_OK);
-    rv__wal_close(&wal);
+    CU_ASSERT_EQUAL_FATAL(rv__store_mkdirs(dir, error, sizeof error), RV_OK);
+    CU_ASSERT_EQUAL(rv__wal_write(dir, 1, 77, "one", 3, false, error, sizeof error), RV_OK);
+    CU_ASSERT_EQUAL(rv__wal_write(dir, 2, 77, "two", 3, false, error, sizeof error), RV_OK);
+    CU_ASSERT_EQUAL(rv__wal_write(dir, 10, 77, "ten", 3, false, error, sizeof error), RV_OK);
 
-    /* Reopened, it has all three; replay after 1 gives the last two. */
-    CU_ASSERT_EQUAL_FATAL(rv__wal_open(dir, &wal, error, sizeof error), RV_OK);
-    CU_ASSERT_EQUAL(rv__wal_last_sequence(wal), 5);
-    replayed r = {0};
-    CU_ASSERT_EQUAL(rv__wal_replay(wal, 1, collect, &r, error, sizeof error), RV_OK);
-    CU_ASSERT(r.n == 2 && r.sequences[0] == 2 && r.sequences[1] == 5);
-    CU_ASSERT(strcmp(r.text[0], "two") == 0 && strcmp(r.text[1], "five") == 0);
-    rv__wal_close(&wal);
+    /* Listed in order, whatever the directory order. */
+    uint64_t *sequences = NULL;
+    size_t n = 0;
+    CU_ASSERT_EQUAL_FATAL(rv__wal_list(dir, &sequences, &n), RV_OK);
+    CU_ASSERT(n == 3 && sequences[0] == 1 && sequences[1] == 2 && sequences[2] == 10);
+    free(sequences);
 
-    /* A torn last append (half a record) is cut off on open. */
+    /* Read back verified, with the writer's identity. */
+    void *payload = NULL;
+    size_t bytes = 0;
+    uint32_t identity = 0;
+    char why[RV__STORE_PATH_MAX + 128];
+    CU_ASSERT_EQUAL(rv__wal_read(dir, 2, &payload, &bytes, &identity, why, sizeof why), RV__REPLICA_OK);
+    CU_ASSERT(bytes == 3 && memcmp(payload, "two", 3) == 0 && identity == 77);
+    free(payload);
+    CU_ASSERT_EQUAL(rv__wal_read(dir, 3, &payload, &bytes, &identity, why, sizeof why), RV__REPLICA_MISSING);
+
+    /* A torn write (half a record) and a flipped byte both fail the checksum. */
+    CU_ASSERT_EQUAL(rv__wal_write(dir, 11, 77, "eleven", 6, true, error, sizeof error), RV_OK);
+    CU_ASSERT_EQUAL(rv__wal_read(dir, 11, &payload, &bytes, &identity, why, sizeof why), RV__REPLICA_CORRUPT);
+    CU_ASSERT(strstr(why, "corrupt") != NULL && payload == NULL);
+    CU_ASSERT_EQUAL_FATAL(rv__wal_record_path(dir, 10, path), RV_OK);
+    int fd = open(path, O_WRONLY);
+    CU_ASSERT_FATAL(fd >= 0);
     struct stat st;
-    CU_ASSERT_FATAL(stat(path, &st) == 0);
-    off_t complete = st.st_size;
-    int fd = open(path, O_WRONLY | O_APPEND);
-    CU_ASSERT_FATAL(fd >= 0);
-    CU_ASSERT(write(fd, "RVWL\x10\x00", 6) == 6);
+    CU_ASSERT_FATAL(fstat(fd, &st) == 0);
+    CU_ASSERT(pwrite(fd, "X", 1, st.st_size - 1) == 1); /* inside the payload */
     close(fd);
-    CU_ASSERT_EQUAL_FATAL(rv__wal_open(dir, &wal, error, sizeof error), RV_OK);
-    CU_ASSERT_EQUAL(rv__wal_last_sequence(wal), 5);
-    CU_ASSERT(stat(path, &st) == 0 && st.st_size == complete);
-    CU_ASSERT_EQUAL(rv__wal_append(wal, 6, "six", 3, error, sizeof error), RV_OK);
-    rv__wal_close(&wal);
+    CU_ASSERT_EQUAL(rv__wal_read(dir, 10, &payload, &bytes, &identity, why, sizeof why), RV__REPLICA_CORRUPT);
 
-    /* A damaged record in the middle is refused, not silently cut. */
-    fd = open(path, O_WRONLY);
-    CU_ASSERT_FATAL(fd >= 0);
-    CU_ASSERT(pwrite(fd, "X", 1, 24 + 1) == 1); /* inside the payload of record 1 */
-    close(fd);
-    CU_ASSERT_EQUAL(rv__wal_open(dir, &wal, error, sizeof error), RV_EPARSE);
-    CU_ASSERT(strstr(error, "damaged") != NULL);
-    CU_ASSERT(wal == NULL);
+    /* Removing: twice is not an error. */
+    CU_ASSERT_EQUAL(rv__wal_remove(dir, 10, error, sizeof error), RV_OK);
+    CU_ASSERT_EQUAL(rv__wal_remove(dir, 10, error, sizeof error), RV_OK);
+    CU_ASSERT_EQUAL_FATAL(rv__wal_list(dir, &sequences, &n), RV_OK);
+    CU_ASSERT(n == 3 && sequences[2] == 11);
+    free(sequences);
 }
 
 /* ---- Sources ------------------------------------------------------------------------ */
