@@ -40,6 +40,7 @@ struct rv__update_source {
     int keep_open; /* a followed FIFO: our own write end, so that the FIFO never reports its end */
     uint64_t offset;
     char name[160];
+    char greeting[128]; /* TCP: the first line every client gets ("": none) */
 };
 
 static int fail(char *error, size_t capacity, int status, const char *format, ...) __attribute__((format(printf, 4, 5)));
@@ -207,6 +208,8 @@ int rv__update_source_read(rv__update_source *src, int timeout_ms, char *buffer,
                 src->reply_fd = -1;
                 src->fd = accept(src->listen_fd, NULL, NULL);
                 src->reply_fd = src->fd;
+                if (src->fd >= 0 && src->greeting[0])
+                    rv__update_source_reply(src, src->greeting, strlen(src->greeting));
                 if (src->fd < 0 && errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
                     return fail(error, error_capacity, RV_EIO, "%s: accepting a client: %s", src->name,
                                 strerror(errno));
@@ -280,6 +283,11 @@ void rv__update_source_reply(rv__update_source *src, const char *text, size_t le
         text += n;
         length -= (size_t)n;
     }
+}
+
+void rv__update_source_set_greeting(rv__update_source *src, const char *text)
+{
+    snprintf(src->greeting, sizeof src->greeting, "%s", text);
 }
 
 int rv__update_source_seek(rv__update_source *src, uint64_t offset, char *error, size_t error_capacity)

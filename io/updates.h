@@ -96,6 +96,9 @@ bool rv__update_source_client_left(rv__update_source *source);
  * sending but is kept until the next client connects; does nothing for other sources
  * or when there is no client. A client that has gone is not an error. */
 void rv__update_source_reply(rv__update_source *source, const char *text, size_t length);
+/* Sets the line (with its '\n') every TCP client gets first, when it connects; ""
+ * for none. Longer than 127 bytes is cut. */
+void rv__update_source_set_greeting(rv__update_source *source, const char *text);
 /* Skips the first @p offset bytes of a regular file (resuming after them). RV_EINVAL
  * for other sources, RV_EIO if the file is shorter. */
 int rv__update_source_seek(rv__update_source *source, uint64_t offset, char *error, size_t error_capacity);

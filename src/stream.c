@@ -416,6 +416,18 @@ static int announce(stream *st, uint64_t *what, uint64_t *batch)
     return status;
 }
 
+/* With a log, every TCP client first hears how far the log goes: `logged BATCH LINE`
+ * (every source line up to LINE is durable), so that a client that reconnects after
+ * a crash resends only what comes after, whether or not its ack reached it. */
+static void greet(stream *st, uint64_t batch, uint64_t line)
+{
+    if (!st->log)
+        return;
+    char text[96];
+    snprintf(text, sizeof text, "logged %" PRIu64 " %" PRIu64 "\n", batch, line);
+    rv__update_source_set_greeting(st->source, text);
+}
+
 /* Logs batch @p batch on every replica (rank 0 holds it: @p b; the others pass
  * NULL), then rank 0 acknowledges it: only what is durable is acknowledged.
  * Collective. */
@@ -443,6 +455,7 @@ static int log_and_acknowledge(stream *st, uint64_t batch, const pending *b)
         free(record);
     }
     if (status == RV_OK && s->rank == 0) {
+        greet(st, batch, b->last_line);
         rv__fault_check(s, batch, RV__FAULT_BEFORE_ACK, st->resumed);
         char ack[128];
         int n = snprintf(ack, sizeof ack, "ack %" PRIu64 " %" PRIu64 " %zu %" PRIu64 "\n", batch, b->last_line, b->n,
@@ -551,6 +564,7 @@ static int lead(stream *st)
     rv_session *s = st->session;
     const rv_stream_options *o = st->o;
     int status = RV_OK;
+    greet(st, st->batch, st->position_line);
     if (o->resume) {
         uint64_t from = st->batch, replayed = 0;
         for (size_t at = 0; status == RV_OK && at < st->replay.size; replayed++) {
@@ -564,6 +578,7 @@ static int lead(stream *st)
             return status;
         rv__buffer_destroy(&st->replay);
         st->lines.line = st->position_line;
+        greet(st, st->batch, st->position_line);
         if (status == RV_OK && st->position_offset > 0 && rv__update_source_is_regular_file(st->source))
             status = rv__update_source_seek(st->source, st->position_offset, st->error, sizeof st->error) == RV_OK
                          ? RV_OK
