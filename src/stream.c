@@ -471,6 +471,10 @@ static int checkpoint_if_due(stream *st, uint64_t batch)
 {
     rv_job *job = st->job;
     uint64_t every = st->o->checkpoint_every;
+    /* A stream's checkpoints keep no master history (see rv__checkpoint_write_stream):
+     * it must not grow with every superstep of a long stream. */
+    if (job->checkpointer)
+        job->checkpointer->history.size = 0;
     if (!job->checkpointer || every == 0 || batch % every != 0)
         return RV_OK;
     char state[256];
