@@ -451,7 +451,7 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
 /* ---- The stream version ------------------------------------------------------------ */
 
 /* A touched vertex lists the vertices its changed edges lead to when they are at most
- * this many; with more it says "many", and its neighbours assume the worst. */
+ * this many; with more it says "many", and its neighbours recount themselves. */
 #define PARTNER_LIMIT 16
 #define MANY_PARTNERS UINT64_MAX
 
@@ -482,9 +482,41 @@ static void recount(lcc_stream_value *sv, uint64_t batch)
     sv->v.lcc = 0.0;
 }
 
-/* Superstep 0 after a batch, at each vertex whose edges changed: it is affected, and
- * tells each neighbour its new degree and the other ends of its changed edges
- * (announcement: id, degree, number of partners or MANY_PARTNERS, partners). */
+static void update_lcc(lcc_value *v)
+{
+    v->lcc = v->degree >= 2 ? (double)v->credit / ((double)v->degree * (double)(v->degree - 1)) : 0.0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The directed edges between this vertex and @p partner, after the batch and before
+ * it (its edges before are its edges now but the last @p n_added, plus the removed). */
+static void edge_counts(rv_context *ctx, const rv_change *change, rv_id partner, uint64_t *after, uint64_t *before)
+{
+    uint64_t n_edges = rv_out_degree(ctx);
+    unsigned now = 0, then = 0;
+    for (uint64_t i = 0; i < n_edges; i++)
+        if (rv_edge_target(ctx, i) == partner) {
+            now |= rv_edge_direction(ctx, i);
+            if (i < n_edges - change->n_added_edges)
+                then |= rv_edge_direction(ctx, i);
+        }
+    for (size_t k = 0; k < change->n_removed; k++)
+        if (change->removed[k].target == partner)
+            then |= change->removed[k].direction;
+    *after = edge_count(now);
+    *before = edge_count(then);
+}
+
+/* Superstep 0 after a batch, at each vertex whose edges changed: it is affected
+ * (recounted), and tells each neighbour its new degree and, for each other end c of
+ * its changed edges, how many directed edges between them the batch added (a
+ * negative number when it removed some). Announcement: id, degree, then the number
+ * of such pairs or MANY_PARTNERS, then (c, change) pairs. */
 static void stream_repair(rv_context *ctx, void *value, const rv_change *change, void *user)
 {
     lcc_stream_params *p = user;
@@ -493,30 +525,49 @@ static void stream_repair(rv_context *ctx, void *value, const rv_change *change,
     size_t d = build_neighbours(ctx, s);
     sv->v.degree = d;
     recount(sv, s->batch);
-    uint64_t n_edges = rv_out_degree(ctx);
-    if (d == 0 || s->failed || !grow(s, (void **)&s->message, &s->message_capacity, 8 * (3 + PARTNER_LIMIT), 1)) {
+    uint64_t n_edges = rv_out_degree(ctx), n_ends = change->n_added_edges + change->n_removed;
+    if (d == 0 || s->failed ||
+        !grow(s, (void **)&s->message, &s->message_capacity, 8 * (3 + 2 * PARTNER_LIMIT + n_ends), 1)) {
         rv_vote_to_halt(ctx);
         return;
     }
-    uint64_t *out = (uint64_t *)(void *)s->message, n = 0, me = rv_vertex_id(ctx);
+    /* The other ends, sorted and without repeats, at the end of the buffer. */
+    uint64_t *out = (uint64_t *)(void *)s->message, *ends = out + 3 + 2 * PARTNER_LIMIT, me = rv_vertex_id(ctx);
+    size_t n = 0;
     for (uint64_t i = n_edges - change->n_added_edges; i < n_edges; i++)
-        if (rv_edge_target(ctx, i) != me && n++ < PARTNER_LIMIT)
-            out[2 + n] = rv_edge_target(ctx, i);
+        ends[n++] = rv_edge_target(ctx, i);
     for (size_t k = 0; k < change->n_removed; k++)
-        if (change->removed[k].target != me && n++ < PARTNER_LIMIT)
-            out[2 + n] = change->removed[k].target;
+        ends[n++] = change->removed[k].target;
+    qsort(ends, n, sizeof *ends, by_value);
+    size_t n_pairs = 0;
+    for (size_t k = 0; k < n && n_pairs <= PARTNER_LIMIT; k++) {
+        if (ends[k] == me || (k > 0 && ends[k] == ends[k - 1]))
+            continue;
+        uint64_t after, before;
+        edge_counts(ctx, change, ends[k], &after, &before);
+        if (after == before)
+            continue;
+        if (n_pairs < PARTNER_LIMIT) {
+            out[3 + 2 * n_pairs] = ends[k];
+            out[4 + 2 * n_pairs] = after - before; /* an int64_t, two's complement */
+        }
+        n_pairs++;
+    }
     out[0] = me;
     out[1] = d;
-    out[2] = n <= PARTNER_LIMIT ? n : MANY_PARTNERS;
-    size_t size = 8 * (3 + (n <= PARTNER_LIMIT ? n : 0));
+    out[2] = n_pairs <= PARTNER_LIMIT ? n_pairs : MANY_PARTNERS;
+    size_t size = 8 * (3 + (n_pairs <= PARTNER_LIMIT ? 2 * n_pairs : 0));
     for (size_t k = 0; k < d; k++)
         rv_send_edge_bytes(ctx, s->neighbours[k].edge, out, size);
 }
 
 /* Superstep 1 after a batch, at the neighbours of touched vertices: record their new
- * degrees, and decide whether this vertex is affected: whether two of its neighbours
- * gained or lost edges between them, which changes the edges among its neighbours.
- * An affected vertex that was not touched tells its neighbours. */
+ * degrees. A vertex whose own edges did not change keeps its neighbours, so only
+ * the edges among them can have changed, each between two touched neighbours a < c
+ * that both announced it: it adds what a announced for c to its count, without
+ * recounting. When a touched neighbour had too many changes to list them, and
+ * another touched neighbour may be the other end, it is recounted instead (it is
+ * affected, and tells its neighbours). */
 static void take_announcements(rv_context *ctx, lcc_stream_value *sv, const rv_message *messages,
                                size_t n_messages, lcc_state *s)
 {
@@ -524,7 +575,8 @@ static void take_announcements(rv_context *ctx, lcc_stream_value *sv, const rv_m
     if (s->failed)
         return;
     rv_id me = rv_vertex_id(ctx);
-    bool changed_pair = false, many = false;
+    bool many = false;
+    uint64_t added = 0; /* modulo 2^64: the sum of signed changes */
     for (size_t i = 0; i < n_messages; i++) {
         const uint64_t *a = messages[i].data;
         neighbour *nb = find(s, a[0]);
@@ -534,16 +586,21 @@ static void take_announcements(rv_context *ctx, lcc_stream_value *sv, const rv_m
         nb->affected = true;
         if (a[2] == MANY_PARTNERS)
             many = true;
-        for (uint64_t k = 0; a[2] != MANY_PARTNERS && k < a[2] && !changed_pair; k++)
-            changed_pair = a[3 + k] != me && find(s, a[3 + k]) != NULL;
+        for (uint64_t k = 0; a[2] != MANY_PARTNERS && k < a[2]; k++)
+            if (a[0] < a[3 + 2 * k] && a[3 + 2 * k] != me && find(s, a[3 + 2 * k]))
+                added += a[4 + 2 * k];
     }
     write_announced(ctx, s, s->batch);
-    /* With a "many", any second touched neighbour may be the other end. */
-    if (sv->affected != s->batch && (changed_pair || (many && n_messages >= 2))) {
+    if (sv->affected == s->batch)
+        return; /* touched: recounted anyway */
+    if (many && n_messages >= 2) {
         recount(sv, s->batch);
         uint64_t id = me;
         for (size_t k = 0; k < d; k++)
             rv_send_edge_bytes(ctx, s->neighbours[k].edge, &id, sizeof id);
+    } else if (added) {
+        sv->v.credit += added;
+        update_lcc(&sv->v);
     }
 }
 
@@ -608,8 +665,8 @@ static void stream_compute(rv_context *ctx, void *value, const void *messages, s
             send_candidate_lists(ctx, &sv->v, s, affected);
         awake = participant && wave + 1 < s->waves;
     }
-    if (affected && sv->v.degree >= 2)
-        sv->v.lcc = (double)sv->v.credit / ((double)sv->v.degree * (double)(sv->v.degree - 1));
+    if (affected)
+        update_lcc(&sv->v);
     if (s->failed) {
         rv_aggregate_int64(ctx, AGG_OUT_OF_MEMORY, 1);
         s->failed = false;

@@ -8,7 +8,8 @@
 # vertex), and overlapping cliques, where removals break triangles, vertices are
 # removed, and a hub gains and loses more edges in one batch than a touched vertex
 # lists (the test checks that some LCC value changed at a vertex the batch did not
-# touch). tests/tools/stream_reference.py applies the stream independently of
+# touch: a common neighbour, which the repair corrects by the announced changes or,
+# next to the hub, recounts). tests/tools/stream_reference.py applies the stream independently of
 # rivulet. For every case, algorithm, np and placement: every batch's result equals
 # `rivulet run` on that batch's graph (snapshots at odd np, changes added up at even
 # np), and every batch after the first was repaired (mode=repair in its metrics
