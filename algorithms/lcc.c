@@ -29,6 +29,14 @@
  * The graph must be loaded through its undirected view with edge directions
  * (rv_algorithm.undirected_view and needs_edge_directions), so that every vertex
  * sees its in-neighbours and knows which way each edge ran.
+ * Stream version (`rivulet stream lcc`, configure_stream): the values are kept
+ * exact as edges come and go without recounting everything. A vertex whose edges
+ * changed is recounted: the waves run again, restricted to the triangles with a
+ * recounted corner, crediting only those corners. A vertex whose edges did not
+ * change keeps its neighbours, so only edges among them can have changed, between
+ * two touched neighbours; it adds the change each announced (see stream_repair()).
+ * The edge state holds the neighbour's degree on every edge to it, and the batch
+ * it was recounted in.
  * Reference: Schank and Wagner, "Finding, counting and listing all triangles in
  * large graphs" (2005), the degree-ordered "forward" algorithm; LDBC Graphalytics
  * specification, section "LCC".
@@ -88,7 +96,8 @@ typedef struct lcc_state {
     uint64_t waves;
     /* Stream repair (see the stream version below): only the triangles with an
      * affected corner are counted, and only affected corners are credited. A
-     * neighbour is affected when its edge state's second word is @c batch. */
+     * neighbour is affected when its edge state's second word is @c batch (the
+     * batch's first superstep, never 0). */
     bool restricted;
     uint64_t batch;
     /* Stream: a neighbour's degree goes to every edge leading to it, not just the
@@ -457,8 +466,8 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
 
 typedef struct lcc_stream_value {
     lcc_value v;          /* first, so that compute() and format() read it as the batch value */
-    uint64_t affected;    /* the batch whose repair recounts it (0: none yet) */
-    uint64_t participant; /* the batch whose repair it sends candidate lists in */
+    uint64_t affected;    /* the stamp of the batch whose repair recounts it (0: none yet) */
+    uint64_t participant; /* the stamp of the batch whose repair it sends candidate lists in */
 } lcc_stream_value;
 
 typedef struct lcc_stream_params {
@@ -696,7 +705,9 @@ static bool stream_on_batch(rv_master *m, void *user)
     p->base = rv_master_superstep(m) + 1;
     p->repairing = true;
     p->s.restricted = true;
-    p->s.batch++;
+    /* The batch's stamp: its first superstep, which no earlier batch had, even
+     * when the job was resumed from a checkpoint (user data is not saved). */
+    p->s.batch = p->base;
     return false;
 }
 
