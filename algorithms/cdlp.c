@@ -16,6 +16,13 @@
  * one round, and all but the last send the new label on; every vertex votes to
  * halt after round K. Synchronous label propagation can oscillate, so the round
  * count is never cut short.
+ * Stream version (`rivulet stream cdlp`, configure_stream): every vertex keeps its
+ * label after each round (K + 1 labels and a flag, 8(K + 2) bytes), so that after a
+ * batch only what can have changed is recomputed: round i at a vertex whose edges
+ * changed, or one of whose neighbours' labels after round i - 1 changed. Such a
+ * vertex asks all its neighbours for their labels of round i - 1 (three supersteps
+ * a round, see stream_compute()), and the region grows only where labels really
+ * change. Above STREAM_MAX_ITERATIONS rounds it recomputes instead.
  * Reference: Raghavan, Albert, Kumara, "Near linear time algorithm to detect
  * community structures in large-scale networks" (Phys. Rev. E 76, 2007); LDBC
  * Graphalytics specification, section "CDLP".
@@ -194,6 +201,202 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
     return RV_OK;
 }
 
+/* ---- The stream version ------------------------------------------------------------ */
+
+/* Label histories cost 8 bytes per round per vertex: above this many rounds the
+ * stream recomputes from scratch after every batch instead (configure_stream()
+ * returns the batch program, which has no repair()). */
+#define STREAM_MAX_ITERATIONS 128
+
+typedef struct cdlp_stream_params {
+    cdlp_params batch; /* iterations and the scratch array, as for the batch program */
+    uint64_t base;     /* the first superstep of the current run: 0, or the one after a batch */
+    bool repairing;    /* false for the initial computation (batch 0) */
+} cdlp_stream_params;
+
+/* A vertex's value: a flag, then its label after every round 0..K (label[0] is its id). */
+enum { STATE_TOUCHED = 0, STATE_LABELS = 1 };
+
+static void stream_init(rv_context *ctx, void *value, void *user)
+{
+    const cdlp_stream_params *params = user;
+    int64_t *state = value;
+    state[STATE_TOUCHED] = 0;
+    for (int64_t i = 0; i <= params->batch.iterations; i++)
+        state[STATE_LABELS + i] = (int64_t)rv_vertex_id(ctx);
+}
+
+/* The most frequent of @p n labels, which compute() copies into the scratch array
+ * (already there when @p labels is the scratch). False when memory runs out. */
+static bool mode_of(cdlp_params *params, const int64_t *labels, size_t n, int64_t *out)
+{
+    if (!reserve(params, n))
+        return false;
+    if (labels != params->labels)
+        memcpy(params->labels, labels, n * sizeof *params->labels);
+    sort_labels(params->labels, n);
+    *out = most_frequent(params->labels, n);
+    return true;
+}
+
+/* Stores @p label as the vertex's label after round @p i; true if it differs from the
+ * label stored there (the previous batch's). */
+static bool store_label(int64_t *state, int64_t i, int64_t label)
+{
+    bool changed = state[STATE_LABELS + i] != label;
+    state[STATE_LABELS + i] = label;
+    return changed;
+}
+
+/* The initial computation, as compute() but keeping every round's label. */
+static void compute_history(rv_context *ctx, int64_t *state, const void *messages, size_t n_messages,
+                            cdlp_stream_params *params)
+{
+    int64_t rounds = params->batch.iterations, r = (int64_t)(rv_superstep(ctx) - params->base);
+    if (r == 0 && rv_out_degree(ctx) > 0 && rounds > 0)
+        rv_send_all(ctx, &state[STATE_LABELS]);
+    if (r > 0) {
+        /* A vertex with edges hears from every neighbour in every round; one without
+         * keeps its id, which init() stored in every round already. */
+        int64_t label = state[STATE_LABELS + r - 1];
+        if (n_messages > 0 && !mode_of(&params->batch, messages, n_messages, &label))
+            rv_aggregate_int64(ctx, AGG_OUT_OF_MEMORY, 1);
+        store_label(state, r, label);
+        if (r < rounds)
+            rv_send_all(ctx, &label);
+    }
+    rv_vote_to_halt(ctx);
+}
+
+/* Repair messages: NOTIFY (no payload: "my label after the last round changed"),
+ * REQUEST (the sender's id: "send me your label after the last round") and REPLY
+ * (that label). Which kind arrives follows from the superstep, so a message is just
+ * one int64_t. Round i >= 2 takes three supersteps after the batch, from r = 3(i-2)+1:
+ *   r % 3 == 1: the vertices round i must recompute ask all their neighbours;
+ *   r % 3 == 2: the neighbours reply with their label after round i-1;
+ *   r % 3 == 0: the askers recompute round i, and those whose label changed notify
+ *               their neighbours, which must then recompute round i+1.
+ * A vertex the batch touched (its edges changed) recomputes every round; round 1
+ * needs only the neighbours' ids and is done in repair() itself. */
+static void stream_compute(rv_context *ctx, void *value, const void *messages, size_t n_messages, void *user)
+{
+    cdlp_stream_params *params = user;
+    int64_t *state = value;
+    if (!params->repairing) {
+        compute_history(ctx, state, messages, n_messages, params);
+        return;
+    }
+    int64_t rounds = params->batch.iterations;
+    uint64_t r = rv_superstep(ctx) - params->base;
+    bool touched = state[STATE_TOUCHED] != 0;
+    if (r % 3 == 1) {
+        int64_t i = (int64_t)(r - 1) / 3 + 2;
+        if (i <= rounds && (touched || n_messages > 0)) {
+            int64_t me = (int64_t)rv_vertex_id(ctx);
+            rv_send_all(ctx, &me);
+        }
+    } else if (r % 3 == 2) {
+        /* One reply per request, so a neighbour linked twice hears twice. */
+        int64_t label = state[STATE_LABELS + (int64_t)(r + 1) / 3];
+        const int64_t *requesters = messages;
+        for (size_t k = 0; k < n_messages; k++)
+            rv_send(ctx, (rv_id)requesters[k], &label);
+    } else if (n_messages > 0) {
+        int64_t i = (int64_t)r / 3 + 1, label;
+        if (!mode_of(&params->batch, messages, n_messages, &label)) {
+            rv_aggregate_int64(ctx, AGG_OUT_OF_MEMORY, 1);
+        } else if (store_label(state, i, label) && i < rounds) {
+            int64_t notify = 0;
+            rv_send_all(ctx, &notify);
+        }
+        if (i >= rounds)
+            state[STATE_TOUCHED] = touched = false;
+    }
+    if (!touched)
+        rv_vote_to_halt(ctx);
+}
+
+/* A vertex whose edges changed: round 1 from its neighbours' ids (their labels after
+ * round 0), and it recomputes every later round too. */
+static void stream_repair(rv_context *ctx, void *value, const rv_change *change, void *user)
+{
+    (void)change;
+    cdlp_stream_params *params = user;
+    int64_t *state = value;
+    int64_t rounds = params->batch.iterations;
+    uint64_t degree = rv_out_degree(ctx);
+    state[STATE_TOUCHED] = 0;
+    if (rounds == 0) {
+        rv_vote_to_halt(ctx);
+        return;
+    }
+    if (degree == 0) {
+        /* No neighbours left: its id in every round, and nobody to tell. */
+        for (int64_t i = 1; i <= rounds; i++)
+            state[STATE_LABELS + i] = state[STATE_LABELS];
+        rv_vote_to_halt(ctx);
+        return;
+    }
+    int64_t label;
+    if (!reserve(&params->batch, degree)) {
+        rv_aggregate_int64(ctx, AGG_OUT_OF_MEMORY, 1);
+        rv_vote_to_halt(ctx);
+        return;
+    }
+    for (uint64_t e = 0; e < degree; e++)
+        params->batch.labels[e] = (int64_t)rv_edge_target(ctx, e);
+    mode_of(&params->batch, params->batch.labels, degree, &label);
+    if (store_label(state, 1, label) && rounds > 1) {
+        int64_t notify = 0;
+        rv_send_all(ctx, &notify);
+    }
+    if (rounds > 1)
+        state[STATE_TOUCHED] = 1;
+    else
+        rv_vote_to_halt(ctx);
+}
+
+/* A batch came: repair from the touched vertices on. */
+static bool stream_on_batch(rv_master *master, void *user)
+{
+    cdlp_stream_params *params = user;
+    params->base = rv_master_superstep(master) + 1;
+    params->repairing = true;
+    return false;
+}
+
+static size_t format_history(const void *value, char *buffer, size_t capacity, void *user)
+{
+    const cdlp_stream_params *params = user;
+    return rv_format_int64(((const int64_t *)value)[STATE_LABELS + params->batch.iterations], buffer, capacity);
+}
+
+static int configure_stream(const rv_params *params, rv_program *program, char *error, size_t error_capacity)
+{
+    int status = configure(params, program, error, error_capacity);
+    cdlp_params *batch = program->user;
+    if (status != RV_OK || batch->iterations > STREAM_MAX_ITERATIONS)
+        return status;
+    cdlp_stream_params *p = calloc(1, sizeof *p);
+    if (!p) {
+        free(batch);
+        program->user = NULL;
+        return RV_ENOMEM;
+    }
+    p->batch = *batch;
+    free(batch);
+    program->name = "cdlp (stream)";
+    program->value_size = (size_t)(p->batch.iterations + 2) * sizeof(int64_t);
+    program->init = stream_init;
+    program->compute = stream_compute;
+    program->repair = stream_repair;
+    program->on_batch = stream_on_batch;
+    program->format = format_history;
+    program->user = p;
+    return RV_OK;
+}
+
+/* The stream program's user data starts with the batch program's. */
 static void release(rv_program *program)
 {
     cdlp_params *p = program->user;
@@ -217,4 +420,5 @@ const rv_algorithm rv_algorithm_cdlp = {
     .configure = configure,
     .release = release,
     .undirected_view = true,
+    .configure_stream = configure_stream,
 };

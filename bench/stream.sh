@@ -3,6 +3,8 @@
 #
 # Usage: bench/stream.sh [GRAPH]     (run from the build directory; default GRAPH: the
 #                                     scale-20 R-MAT graph of bench/run.sh, generated if missing)
+#        SCALE=16 ALGORITHMS="cdlp lcc" bench/stream.sh   (the incremental CDLP and LCC:
+#                                     at scale 16 LCC from scratch takes seconds, not minutes)
 #
 # For each algorithm and rank count: the compute time of `rivulet run` (the full
 # recomputation), then one `rivulet stream` per batch size over a file of random
@@ -18,6 +20,7 @@
 #   RIVULET, RV_RMAT      binaries                   (default ./rivulet, ./bench/rv-rmat)
 #   NPS                   rank counts                (default "1 2")
 #   ALGORITHMS            algorithms                 (default "sssp wcc")
+#   SCALE                 R-MAT scale of the default graph (default 20)
 #   BATCHES               size:count pairs           (default "1:30 100:10 10000:3")
 #   EMIT                  --emit of the streams      (default none)
 #   SEED                  update sampling seed       (default 1)
@@ -46,11 +49,12 @@ if [[ $(id -u) == 0 ]]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
 
-GRAPH=${1:-$RV_BENCH_CACHE/rmat-s20-ef16-seed1.el}
+SCALE=${SCALE:-20}
+GRAPH=${1:-$RV_BENCH_CACHE/rmat-s$SCALE-ef16-seed1.el}
 if [[ ! -s $GRAPH ]]; then
     [[ -x $RV_RMAT ]] || die "no graph at $GRAPH and no $RV_RMAT to make one (make bench/rv-rmat)"
     mkdir -p "$(dirname "$GRAPH")"
-    "$RV_RMAT" 20 16 --seed 1 --output "$GRAPH"
+    "$RV_RMAT" "$SCALE" 16 --seed 1 --output "$GRAPH"
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rivulet-stream-bench.XXXXXX")

@@ -1,0 +1,143 @@
+#!/bin/bash
+# stream_incremental.sh — `rivulet stream cdlp|lcc` repair only what a batch affected, and still equal a recomputation from scratch after every batch, at np = 1..4 under METIS and hash placement (TAP).
+#
+# tests/tools/stream_cases.py writes update streams shaped against the affected-set
+# logic of the repairs (algorithms/cdlp.c, algorithms/lcc.c): long chains, where
+# one update changes CDLP labels many hops away (the test checks, on the
+# recomputations, that some label changed at least 3 hops from every touched
+# vertex), and overlapping cliques, where removals break triangles, vertices are
+# removed, and a hub gains and loses more edges in one batch than a touched vertex
+# lists (the test checks that some LCC value changed at a vertex the batch did not
+# touch: a common neighbour, which the repair corrects by the announced changes or,
+# next to the hub, recounts). tests/tools/stream_reference.py applies the stream independently of
+# rivulet. For every case, algorithm, np and placement: every batch's result equals
+# `rivulet run` on that batch's graph (snapshots at odd np, changes added up at even
+# np), and every batch after the first was repaired (mode=repair in its metrics
+# line); on the sparse chains, where a batch affects a small part of the graph, the
+# repairs together also ran fewer vertex computations than half of what as many
+# recomputations would (a count, not a time).
+# Environment: see lib.sh.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+rv_require_rivulet
+PYTHON=${PYTHON:-python3}
+command -v "$PYTHON" > /dev/null || rv_skip_all "no python3"
+REF="$RV_TOP_SRCDIR/tests/tools/stream_reference.py"
+CASES="$RV_TOP_SRCDIR/tests/tools/stream_cases.py"
+
+# batches_equal DIR PREFIX N ALGO: DIR/batch-K.snapshot equals PREFIX-K.ALGO for K = 0..N;
+# prints the first difference and returns 1 if any.
+batches_equal() {
+    local dir=$1 prefix=$2 n=$3 algo=$4 k actual
+    for ((k = 0; k <= n; k++)); do
+        actual=$(printf '%s/batch-%06d.snapshot' "$dir" "$k")
+        if ! cmp -s "$prefix-$k.$algo" "$actual"; then
+            echo "batch $k: $(diff "$prefix-$k.$algo" "$actual" 2>&1 | head -n 4 | tr '\n' ' ')"
+            return 1
+        fi
+    done
+}
+
+# modes ERRFILE: the mode of every batch after batch 0, one a line.
+modes() {
+    sed -n 's/^rivulet: batch=[1-9][0-9]* mode=\([a-z]*\) .*/\1/p' "$1"
+}
+
+# computed ERRFILE: "initial repairs": the vertex computations of batch 0, and of the
+# other batches summed.
+computed() {
+    sed -n 's/^rivulet: batch=\([0-9]*\) .* computed=\([0-9]*\) .*/\1 \2/p' "$1" |
+        awk '$1 == 0 { first = $2 } $1 > 0 { rest += $2 } END { print first + 0, rest + 0 }'
+}
+
+# name | stream_cases.py gen options | batch size | apply flag | algorithms (name:options) | algorithm and
+# the hop distance from the touched vertices some change of its results must reach | check locality
+cases=(
+    "chains|chains|1||cdlp:--iterations=10 lcc|cdlp 3|yes"
+    "chains-undirected|chains --undirected|2|--undirected|cdlp:--iterations=6|cdlp 3|yes"
+    "cliques|cliques --seed 3|3||lcc cdlp:--iterations=5|lcc 1|no"
+    "cliques-undirected|cliques --seed 4 --undirected|3|--undirected|lcc|lcc 1|no"
+    "cliques-large-batches|cliques --seed 5|40||lcc cdlp|lcc 1|no"
+)
+
+for spec in "${cases[@]}"; do
+    IFS='|' read -r name gen_options batch_size apply_flag algorithms reach_spec locality <<< "$spec"
+    dir="$RV_TMP/$name"
+    mkdir -p "$dir"
+    # shellcheck disable=SC2086 # option lists
+    if ! "$PYTHON" "$CASES" gen $gen_options "$dir/g" "$dir/updates.txt" > "$dir/gen.log" 2>&1 ||
+        ! "$PYTHON" "$REF" apply $apply_flag --batch-size "$batch_size" "$dir/g" "$dir/updates.txt" \
+            "$dir/expected" > "$dir/model.txt" 2> "$dir/apply.log"; then
+        rv_not_ok "$name: generate the stream and its model" "$(cat "$dir/gen.log" "$dir/apply.log")"
+        continue
+    fi
+    n_batches=$(head -n 1 "$dir/model.txt")
+    echo "# $name: $(grep -c . "$dir/updates.txt") updates, $n_batches batches of up to $batch_size"
+
+    for entry in $algorithms; do
+        algo=${entry%%:*}
+        options=()
+        if [ "$entry" != "$algo" ]; then
+            IFS=':' read -r -a options <<< "${entry#*:}"
+        fi
+        failed=""
+        for ((k = 0; k <= n_batches; k++)); do
+            if ! rv_mpirun 1 "$RIVULET" run "$algo" "$dir/expected-$k" "${options[@]}" \
+                --output "$dir/expected-$k.$algo" --quiet > /dev/null 2> "$dir/run.err"; then
+                failed="rivulet run $algo expected-$k: $(head -n 2 "$dir/run.err")"
+                break
+            fi
+        done
+        if [ -n "$failed" ]; then
+            rv_not_ok "$name: recompute $algo after every batch" "$failed"
+            continue
+        fi
+        if [ "${reach_spec% *}" = "$algo" ]; then
+            # The stream must exercise the repair beyond the touched vertices.
+            reach=$("$PYTHON" "$CASES" reach "$dir/expected" "$n_batches" "$algo" 2>&1)
+            if [ "$reach" -ge "${reach_spec#* }" ] 2> /dev/null; then
+                rv_ok "$name: some $algo result changes $reach hops from the touched vertices (>= ${reach_spec#* })"
+            else
+                rv_not_ok "$name: some $algo result changes ${reach_spec#* } hops from the touched vertices" \
+                    "the farthest change is at: $reach"
+            fi
+        fi
+        for np in $RV_NPS; do
+            placements="auto"
+            [ "$np" -gt 1 ] && placements="auto hash"
+            for placement in $placements; do
+                out="$dir/$algo.np$np.$placement"
+                emit=snapshot
+                [ $((np % 2)) = 0 ] && emit=changes
+                desc="$name: $algo at np=$np, --partition $placement, repairs $n_batches batches to a recomputation ($emit)"
+                if ! rv_mpirun "$np" "$RIVULET" stream "$algo" "$dir/g" "${options[@]}" --partition "$placement" \
+                    --updates "$dir/updates.txt" --batch-size "$batch_size" --batch-ms 0 --emit "$emit" \
+                    --output-dir "$out" > "$out.stdout" 2> "$out.err"; then
+                    rv_not_ok "$desc" "rivulet stream failed:"
+                    rv_diag_file "$out.err"
+                    continue
+                fi
+                if [ "$emit" = changes ] && ! "$PYTHON" "$REF" changes "$out" "$n_batches" > "$out.replay" 2>&1; then
+                    rv_not_ok "$desc" "cannot add up the changes:"
+                    rv_diag_file "$out.replay"
+                    continue
+                fi
+                read -r initial repairs <<< "$(computed "$out.err")"
+                if ! why=$(batches_equal "$out" "$dir/expected" "$n_batches" "$algo"); then
+                    rv_not_ok "$desc" "$why"
+                elif [ "$(modes "$out.err" | grep -c '^repair$')" != "$n_batches" ]; then
+                    rv_not_ok "$desc" "not every batch was repaired: $(modes "$out.err" | sort | uniq -c | tr '\n' ' ')"
+                elif [ "$locality" = yes ] && [ $((2 * repairs)) -ge $((n_batches * initial)) ]; then
+                    rv_not_ok "$desc" "the repairs ran $repairs computations, $n_batches recomputations would run $((n_batches * initial))"
+                else
+                    rv_ok "$desc"
+                    [ "$np" = 1 ] && echo "# $name $algo: $repairs computations in $n_batches repairs, $initial in the initial run"
+                fi
+            done
+        done
+    done
+done
+
+rv_done
