@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checkpoint.h"
+#include "graph_slack.h"
 #include "job.h"
 
 /* Reduction slots that lead every superstep's reduction, before the aggregators. */
@@ -71,7 +72,7 @@ static int init_vertices(rv_job *job)
     for (uint32_t v = 0; v < g->n_local; v++) {
         ctx.vertex = v;
         p->init(&ctx, job->values + (size_t)v * p->value_size, p->user);
-        for (uint64_t i = 0; p->init_edge && i < g->offsets[v + 1] - g->offsets[v]; i++)
+        for (uint64_t i = 0; p->init_edge && i < rv__graph_edges_end(g, v) - g->offsets[v]; i++)
             p->init_edge(&ctx, i, rv_edge_value(&ctx, i), p->user);
     }
     return job->messages.status;
@@ -92,7 +93,7 @@ int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
         size_t n_agg = p->n_aggregators;
         job->values = malloc((size_t)g->n_local * p->value_size + 1);
         if (p->edge_value_size)
-            job->edge_values = calloc(g->m_local + 1, p->edge_value_size);
+            job->edge_values = calloc(rv__graph_edge_span(g) + 1, p->edge_value_size);
         job->halted = calloc((size_t)g->n_local / 64 + 1, 8);
         job->aggregate_local = calloc(n_agg + 1, sizeof *job->aggregate_local);
         job->aggregate_visible = calloc(n_agg + 1, sizeof *job->aggregate_visible);
@@ -157,7 +158,7 @@ int rv__job_restart(rv_job *job)
     free(job->edge_values);
     free(job->halted);
     job->values = malloc((size_t)g->n_local * p->value_size + 1);
-    job->edge_values = p->edge_value_size ? calloc(g->m_local + 1, p->edge_value_size) : NULL;
+    job->edge_values = p->edge_value_size ? calloc(rv__graph_edge_span(g) + 1, p->edge_value_size) : NULL;
     job->halted = calloc((size_t)g->n_local / 64 + 1, 8);
     int status = RV_OK;
     if (!job->values || !job->halted || (p->edge_value_size && !job->edge_values) ||
@@ -173,6 +174,12 @@ int rv__job_restart(rv_job *job)
         status = init_vertices(job);
     }
     return rv__session_agree(s, status);
+}
+
+void rv__job_pack_edges(rv_job *job)
+{
+    rv__edge_arrays e = rv__edge_arrays_of(job->graph, &job->edge_values, job->program.edge_value_size);
+    rv__graph_compact(job->graph, &e);
 }
 
 /* The superstep after a stream batch: the vertices it touched (or all) run repair()
@@ -300,8 +307,10 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
     rv__reduce_slot *slots = calloc(n_slots, sizeof *slots);
     int status = slots ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory starting the run");
     status = rv__session_agree(s, status);
-    if (status == RV_OK && job->checkpointer)
+    if (status == RV_OK && job->checkpointer) {
+        rv__job_pack_edges(job); /* a checkpoint writes the CSR as one block */
         status = rv__checkpoint_before_run(job);
+    }
     rv_run_stats total = {0};
     double t_run = rv__now();
     uint64_t steps_this_run = 0;
@@ -369,6 +378,8 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
         job->superstep++;
         steps_this_run++;
         job->finished = !go_on;
+        if (job->checkpointer)
+            rv__job_pack_edges(job);
         if (job->checkpointer && (status = rv__checkpoint_after_superstep(job, slots + N_FIXED_SLOTS)) != RV_OK)
             break;
     }

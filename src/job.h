@@ -56,5 +56,8 @@ void rv__job_set_changes(rv_job *job, rv__batch_changes *changes, bool everyone)
 /* Starts the job over on its graph as it is now, as rv_job_new() would: init() on
  * every vertex, no messages, superstep 0. Collective. */
 int rv__job_restart(rv_job *job);
+/* Packs the graph's edge lists (and the job's edge values) again after stream
+ * batches left slack in them, for code that walks the CSR as one block. */
+void rv__job_pack_edges(rv_job *job);
 
 #endif /* RV_JOB_H */

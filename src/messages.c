@@ -259,7 +259,7 @@ void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, co
 void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
 {
     const rv_graph *g = m->graph;
-    uint64_t begin = g->offsets[v], end = g->offsets[v + 1];
+    uint64_t begin = g->offsets[v], end = rv__graph_edges_end(g, v);
     if (m->kind == RV_COMBINE_CUSTOM) {
         rv__messages_send_many(m, g->targets + begin, (size_t)(end - begin), message);
         return;
@@ -286,12 +286,13 @@ static int build_in_edges(rv__messages *m)
     m->in_sources = malloc((g->m_local ? g->m_local : 1) * sizeof *m->in_sources);
     if (!m->in_offsets || !m->in_sources)
         return RV_ENOMEM;
-    for (uint64_t e = 0; e < g->m_local; e++)
-        m->in_offsets[g->targets[e] + 1]++;
+    for (uint32_t v = 0; v < g->n_local; v++)
+        for (uint64_t e = g->offsets[v], end = rv__graph_edges_end(g, v); e < end; e++)
+            m->in_offsets[g->targets[e] + 1]++;
     for (size_t t = 0; t < n_slots; t++)
         m->in_offsets[t + 1] += m->in_offsets[t];
     for (uint32_t v = 0; v < g->n_local; v++)
-        for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++)
+        for (uint64_t e = g->offsets[v], end = rv__graph_edges_end(g, v); e < end; e++)
             m->in_sources[m->in_offsets[g->targets[e]]++] = v;
     for (size_t t = n_slots; t > 0; t--)
         m->in_offsets[t] = m->in_offsets[t - 1];
@@ -376,7 +377,7 @@ static void deliver_broadcasts(rv__messages *m)
         for (uint32_t v = 0; v < g->n_local; v++) {
             if (!m->broadcast_flag[v])
                 continue;
-            rv__messages_send_many(m, g->targets + g->offsets[v], (size_t)(g->offsets[v + 1] - g->offsets[v]),
+            rv__messages_send_many(m, g->targets + g->offsets[v], (size_t)(rv__graph_edges_end(g, v) - g->offsets[v]),
                                    m->broadcast_value + 8 * (size_t)v);
             fill_identity(m->broadcast_value + 8 * (size_t)v, 1, m->kind);
             m->broadcast_flag[v] = 0;
