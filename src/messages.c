@@ -97,6 +97,9 @@ void rv__messages_destroy(rv__messages *m)
     free(m->next_remote);
     free(m->n_next_remote);
     free(m->list_offsets);
+    free(m->inbox_vertices);
+    free(m->inbox_begin);
+    free(m->inbox_keys);
     rv__buffer_destroy(&m->list_payloads);
     rv__buffer_destroy(&m->list_messages);
     rv__buffer_destroy(&m->unresolved);
@@ -676,14 +679,74 @@ static int build_variable_inbox(rv__messages *m)
     return RV_OK;
 }
 
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* List mode, few messages: the inbox sorted by (vertex, arrival), so that each
+ * vertex still sees its messages in arrival order, at the cost of the messages
+ * rather than of the vertices. */
+static int build_sparse_inbox(rv__messages *m)
+{
+    size_t record = 4 + m->size;
+    size_t n = m->n_next_local;
+    if (n + 1 > m->inbox_capacity) {
+        size_t capacity = 2 * n + 64;
+        uint32_t *vertices = realloc(m->inbox_vertices, capacity * sizeof *vertices);
+        if (vertices)
+            m->inbox_vertices = vertices;
+        uint64_t *begin = realloc(m->inbox_begin, capacity * sizeof *begin);
+        if (begin)
+            m->inbox_begin = begin;
+        uint64_t *keys = realloc(m->inbox_keys, capacity * sizeof *keys);
+        if (keys)
+            m->inbox_keys = keys;
+        if (!vertices || !begin || !keys)
+            return RV_ENOMEM;
+        m->inbox_capacity = capacity;
+    }
+    if (rv__buffer_reserve(&m->list_payloads, n * m->size + 1) != RV_OK)
+        return RV_ENOMEM;
+    const unsigned char *p = m->next_local.data;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, p + i * record, 4);
+        m->inbox_keys[i] = (uint64_t)v << 32 | i;
+    }
+    if (n > 1)
+        qsort(m->inbox_keys, n, sizeof *m->inbox_keys, compare_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = (uint32_t)(m->inbox_keys[i] >> 32), at = (uint32_t)m->inbox_keys[i];
+        if (k == 0 || m->inbox_vertices[k - 1] != v) {
+            m->inbox_vertices[k] = v;
+            m->inbox_begin[k++] = i;
+        }
+        memcpy(m->list_payloads.data + i * m->size, p + (size_t)at * record + 4, m->size);
+    }
+    m->inbox_begin[k] = n;
+    m->n_inbox_vertices = k;
+    m->inbox_sparse = true;
+    m->next_local.size = 0;
+    m->n_next_local = 0;
+    return RV_OK;
+}
+
 /* List mode: turns the (index, payload) records for local vertices into the inbox. */
 static int build_list_inbox(rv__messages *m)
 {
+    m->inbox_sparse = false;
     if (m->variable)
         return build_variable_inbox(m);
     const rv_graph *g = m->graph;
     size_t record = 4 + m->size;
     size_t n = m->n_next_local;
+    /* Fewer messages than 1/64 of the vertices: sorting them is cheaper than a pass
+     * over every vertex (and a record's index fits the key's low half). */
+    if ((uint64_t)n * 64 < g->n_local && n < UINT32_MAX)
+        return build_sparse_inbox(m);
     memset(m->list_offsets, 0, ((size_t)g->n_local + 1) * sizeof *m->list_offsets);
     if (rv__buffer_reserve(&m->list_payloads, n * m->size + 1) != RV_OK)
         return RV_ENOMEM;
