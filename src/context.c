@@ -9,7 +9,7 @@ rv_id rv_vertex_id(const rv_context *ctx) { return ctx->job->graph->gid[ctx->ver
 uint64_t rv_out_degree(const rv_context *ctx)
 {
     const rv_graph *g = ctx->job->graph;
-    return g->offsets[ctx->vertex + 1] - g->offsets[ctx->vertex];
+    return rv__graph_edges_end(g, ctx->vertex) - g->offsets[ctx->vertex];
 }
 
 rv_id rv_edge_target(const rv_context *ctx, uint64_t i)
@@ -124,7 +124,7 @@ void rv_send_all_bytes(rv_context *ctx, const void *data, size_t size)
         return;
     }
     const rv_graph *g = ctx->job->graph;
-    for (uint64_t e = g->offsets[ctx->vertex]; e < g->offsets[ctx->vertex + 1]; e++)
+    for (uint64_t e = g->offsets[ctx->vertex], end = rv__graph_edges_end(g, ctx->vertex); e < end; e++)
         rv__messages_send_slot_bytes(&ctx->job->messages, g->targets[e], data, size);
 }
 

@@ -31,11 +31,17 @@ struct rv_graph {
     uint32_t n_local;
     uint64_t *gid;     /* [n_local] ids of local vertices */
     uint32_t *by_id;   /* [n_local] local indices, ascending by id */
+    /* Vertex v's edges are [offsets[v], rv__graph_edges_end(g, v)). Packed (as
+     * loaded), a list ends where the next begins and ends is NULL; once a stream
+     * batch has patched the graph, each list may have slack after it, up to
+     * offsets[v + 1], and ends[v] is its end (see graph_slack.c). The edge arrays
+     * then span offsets[n_local] positions, of which m_local hold edges. */
     uint64_t *offsets; /* [n_local + 1] */
-    uint64_t m_local;
-    uint32_t *targets; /* [m_local] slots */
-    double *weights;   /* [m_local], or NULL */
-    uint8_t *reverse;  /* [m_local] 1 for the reverse of an input line, or NULL */
+    uint64_t *ends;    /* [n_local], or NULL when packed */
+    uint64_t m_local;  /* edges */
+    uint32_t *targets; /* [offsets[n_local]] slots */
+    double *weights;   /* [offsets[n_local]], or NULL */
+    uint8_t *reverse;  /* [offsets[n_local]] 1 for the reverse of an input line, or NULL */
 
     uint32_t n_ghost;
     uint64_t *ghost_gid;       /* [n_ghost] */
@@ -57,6 +63,15 @@ struct rv_graph {
     uint32_t input_crc[2];
     uint64_t input_text_bytes[2];
 };
+
+/* Where local vertex @p v's edges end (see offsets). */
+static inline uint64_t rv__graph_edges_end(const rv_graph *g, uint32_t v)
+{
+    return g->ends ? g->ends[v] : g->offsets[v + 1];
+}
+
+/* The positions the edge arrays span: m_local, plus the slack of a patched graph. */
+static inline uint64_t rv__graph_edge_span(const rv_graph *g) { return g->offsets[g->n_local]; }
 
 /* What reached this rank during the load, already interned: @c ids numbers every id
  * seen here (sources, targets and the vertex file's ids) in first-seen order, and the

@@ -558,6 +558,7 @@ void rv__graph_clear(rv_graph *g)
     free(g->gid);
     free(g->by_id);
     free(g->offsets);
+    free(g->ends);
     free(g->targets);
     free(g->weights);
     free(g->reverse);

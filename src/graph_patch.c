@@ -7,14 +7,17 @@
  * owner's group, which stays sorted by id; the owner merges the matching entry into
  * its mirror of that rank at the same place. The edge lists of the vertices the
  * batch touches are rebuilt aside (old edges that stay, then new ones, in the order
- * the rebuild would give), and the CSR is changed in place: the untouched lists in
- * between shift as whole runs (memmove), and their ghost slots are renamed only when
- * ghost slots moved. Cost: the batch, the memmove of the runs that shift, an O(V)
- * pass for the offsets, and two small exchanges for new ghosts. No id is hashed.
+ * the rebuild would give), edited in place: the lists keep slack after them
+ * (graph_slack.c; the first patch spreads them out once), a removal closes up its
+ * list, an addition goes into the slack, the next lists shifting only when it
+ * outgrows it; the ghost slots in the lists are renamed only when ghost slots
+ * moved. Cost: the lists the batch touches and the few that shift, and two small
+ * exchanges for new ghosts. No id is hashed.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_slack.h"
 #include "job.h"
 #include "mutation.h"
 
@@ -22,14 +25,6 @@ static int compare_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
-}
-
-static int compare_removal(const void *a, const void *b)
-{
-    const rv__edge_removal *x = a, *y = b;
-    if (x->src != y->src)
-        return (x->src > y->src) - (x->src < y->src);
-    return (x->dst > y->dst) - (x->dst < y->dst);
 }
 
 /* Sorts and removes duplicates; returns the new count. */
@@ -350,17 +345,76 @@ static uint32_t local_index(const patch *pt, uint64_t id)
     return v != UINT32_MAX ? v : pt->g->n_local + (uint32_t)find_sorted(pt->new_ids, 0, pt->n_new, id);
 }
 
-/* The removal that takes old edge @p e of old local vertex @p v, or NULL. */
-static const rv__edge_removal *removal_of(const patch *pt, uint32_t v, uint64_t e)
+/* The removals of one vertex's edges, by the old slot of their target: found once
+ * per vertex, so that its edges are matched by slot, reading only its own list,
+ * rather than by looking up every target's id (random reads over all ids, for the
+ * hubs that batches touch most). */
+typedef struct removal_slot {
+    uint64_t slot;
+    uint64_t copies;
+} removal_slot;
+
+static int compare_removal_slot(const void *a, const void *b)
+{
+    uint64_t x = ((const removal_slot *)a)->slot, y = ((const removal_slot *)b)->slot;
+    return (x > y) - (x < y);
+}
+
+/* The old slot of the vertex @p id, local or ghost, or UINT32_MAX if it is neither
+ * here (then no edge here leads to it). */
+static uint32_t old_slot_of(const patch *pt, uint64_t id)
 {
     const rv_graph *g = pt->g;
+    uint32_t v = rv__graph_local_index(g, id);
+    if (v != UINT32_MAX)
+        return v;
+    for (int r = 0; r < pt->P; r++) {
+        size_t k = find_sorted(g->ghost_gid, g->ghost_rank_start[r], g->ghost_rank_start[r + 1], id);
+        if (k != SIZE_MAX)
+            return g->n_local + (uint32_t)k;
+    }
+    return UINT32_MAX;
+}
+
+/* Fills @p out (room for all removals) with old vertex @p v's removals, sorted by
+ * slot; returns how many. The removals are sorted by (source, target). */
+static size_t removal_slots(const patch *pt, uint32_t v, removal_slot *out)
+{
     const rv__graph_delta *d = pt->d;
-    uint32_t slot = g->targets[e];
-    rv__edge_removal key = {.src = g->gid[v],
-                            .dst = slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local]};
-    const rv__edge_removal *r = bsearch(&key, d->removals, d->n_removals, sizeof key, compare_removal);
+    uint64_t src = pt->g->gid[v];
+    size_t lo = 0, hi = d->n_removals, n = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->removals[mid].src < src)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < d->n_removals && d->removals[i].src == src; i++) {
+        uint32_t slot = old_slot_of(pt, d->removals[i].dst);
+        if (slot != UINT32_MAX)
+            out[n++] = (removal_slot){.slot = slot, .copies = d->removals[i].copies};
+    }
+    if (n > 1)
+        qsort(out, n, sizeof *out, compare_removal_slot);
+    return n;
+}
+
+/* Whether old edge @p e is among the @p n removals @p r (sorted by slot). */
+static bool is_removed(const rv_graph *g, const removal_slot *r, size_t n, uint64_t e)
+{
+    removal_slot key = {.slot = g->targets[e]};
+    const removal_slot *hit = bsearch(&key, r, n, sizeof key, compare_removal_slot);
+    if (!hit)
+        return false;
+    /* Equal slots sit together: any of them with the right copy removes the edge. */
     uint64_t copy = g->reverse && g->reverse[e] ? RV__COPIES_REVERSE : RV__COPIES_FORWARD;
-    return r && (r->copies & copy) ? r : NULL;
+    while (hit > r && hit[-1].slot == key.slot)
+        hit--;
+    for (; hit < r + n && hit->slot == key.slot; hit++)
+        if (hit->copies & copy)
+            return true;
+    return false;
 }
 
 static rv_edge_direction_kind direction_of(const rv_graph *g, uint64_t e)
@@ -368,29 +422,6 @@ static rv_edge_direction_kind direction_of(const rv_graph *g, uint64_t e)
     if (g->reverse)
         return g->reverse[e] ? RV_EDGE_IN : RV_EDGE_OUT;
     return g->undirected ? RV_EDGE_BOTH : RV_EDGE_OUT;
-}
-
-/* The new edge lists of the vertices a batch changes, built aside before they take
- * their place: for each, the old edges that stay (targets in new slots), then the
- * new ones. */
-typedef struct aside {
-    uint32_t *vertex; /* [n_blocks] the changed vertices, ascending */
-    uint64_t *start;  /* [n_blocks + 1] where each one's edges begin below */
-    size_t n_blocks;
-    uint32_t *targets;
-    double *weights;
-    uint8_t *reverse;
-    unsigned char *edge_values;
-} aside;
-
-static void aside_destroy(aside *a)
-{
-    free(a->vertex);
-    free(a->start);
-    free(a->targets);
-    free(a->weights);
-    free(a->reverse);
-    free(a->edge_values);
 }
 
 /* Grows *array (of @p size-byte elements) to hold @p n, keeping its contents. */
@@ -403,224 +434,161 @@ static int grow(void **array, size_t n, size_t size)
     return RV_OK;
 }
 
-/* The four arrays indexed by edge, with their element sizes; NULL ones are skipped. */
-typedef struct edge_arrays {
-    unsigned char *array[4];
-    size_t size[4];
-} edge_arrays;
-
-static edge_arrays arrays_of(rv_job *job)
+static int compare_u32(const void *a, const void *b)
 {
-    rv_graph *g = job->graph;
-    return (edge_arrays){.array = {(unsigned char *)g->targets, (unsigned char *)g->weights, g->reverse,
-                                   job->edge_values},
-                         .size = {sizeof *g->targets, sizeof *g->weights, 1, job->program.edge_value_size}};
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
-/* Moves the edges [from, from + n) to [to, to + n) in every edge array. */
-static void move_edges(const edge_arrays *e, uint64_t from, uint64_t to, uint64_t n)
+/* New vertices [old n_local, @p n) get empty lists at the end of the arrays. */
+static int append_vertices(rv_graph *g, uint32_t n)
 {
-    for (int k = 0; k < 4; k++)
-        if (e->array[k] && n)
-            memmove(e->array[k] + to * e->size[k], e->array[k] + from * e->size[k], n * e->size[k]);
-}
-
-/* Step 4a: the changed vertices' new edge lists, aside, and what they lost. */
-static int build_aside(patch *pt, aside *a, const uint64_t *added_start, const uint32_t *added_order,
-                       const uint8_t *has_removal, rv__batch_changes *changes)
-{
-    rv_job *job = pt->job;
-    const rv_graph *g = pt->g;
-    const rv__graph_delta *d = pt->d;
-    const size_t es = job->program.edge_value_size;
-    const uint32_t n_old = g->n_local, n = pt->n_local;
-    size_t n_blocks = 0, n_edges = 0, n_removed = 0, removed_capacity = 0;
-    for (uint32_t v = 0; v < n; v++)
-        if (v >= n_old || has_removal[v] || added_start[v + 1] > added_start[v]) {
-            n_blocks++;
-            n_edges += (v < n_old ? g->offsets[v + 1] - g->offsets[v] : 0) + (added_start[v + 1] - added_start[v]);
-        }
-    a->vertex = malloc((n_blocks + 1) * sizeof *a->vertex);
-    a->start = malloc((n_blocks + 1) * sizeof *a->start);
-    a->targets = malloc((n_edges + 1) * sizeof *a->targets);
-    a->weights = g->weights ? malloc((n_edges + 1) * sizeof *a->weights) : NULL;
-    a->reverse = g->reverse ? malloc(n_edges + 1) : NULL;
-    a->edge_values = es ? calloc(n_edges + 1, es) : NULL;
-    if (!a->vertex || !a->start || !a->targets || (g->weights && !a->weights) || (g->reverse && !a->reverse) ||
-        (es && !a->edge_values))
+    uint64_t *offsets = realloc(g->offsets, ((size_t)n + 1) * sizeof *offsets);
+    if (offsets)
+        g->offsets = offsets;
+    uint64_t *ends = realloc(g->ends, ((size_t)n + 1) * sizeof *ends);
+    if (ends)
+        g->ends = ends;
+    if (!offsets || !ends)
         return RV_ENOMEM;
-    uint64_t at = 0;
-    for (uint32_t v = 0; v < n; v++) {
-        if (!(v >= n_old || has_removal[v] || added_start[v + 1] > added_start[v]))
-            continue;
-        a->vertex[a->n_blocks] = v;
-        a->start[a->n_blocks++] = at;
-        for (uint64_t e = v < n_old ? g->offsets[v] : 0; v < n_old && e < g->offsets[v + 1]; e++) {
-            if (has_removal[v] && removal_of(pt, v, e)) {
-                if (n_removed == removed_capacity) {
-                    removed_capacity = removed_capacity ? 2 * removed_capacity : 256;
-                    if (grow((void **)&changes->removed, removed_capacity, sizeof *changes->removed) != RV_OK)
-                        return RV_ENOMEM;
-                }
-                uint32_t slot = g->targets[e];
-                changes->removed[n_removed++] = (rv__removed_edge_at){
-                    .vertex = v,
-                    .edge = {.target = slot < n_old ? g->gid[slot] : g->ghost_gid[slot - n_old],
-                             .weight = g->weights ? g->weights[e] : 1.0,
-                             .direction = direction_of(g, e)}};
-                changes->n_removed = n_removed;
-                continue;
-            }
-            a->targets[at] = remap_slot(pt, g->targets[e]);
-            if (a->weights)
-                a->weights[at] = g->weights[e];
-            if (a->reverse)
-                a->reverse[at] = g->reverse[e];
-            if (es)
-                memcpy(a->edge_values + at * es, job->edge_values + e * es, es);
-            at++;
-        }
-        for (uint64_t k = added_start[v]; k < added_start[v + 1]; k++) {
-            const rv__mutation *r = &d->added_edges[added_order[k]];
-            a->targets[at] = target_slot(pt, r->b, pt->target_owner[added_order[k]]);
-            if (a->weights)
-                a->weights[at] = r->weight;
-            if (a->reverse)
-                a->reverse[at] = (r->kind & RV__MUTATION_REVERSE) != 0;
-            at++; /* its state is zero until init_edge() runs, after the swap */
-        }
+    for (uint32_t v = g->n_local; v < n; v++) {
+        g->offsets[v + 1] = g->offsets[v];
+        g->ends[v] = g->offsets[v];
     }
-    a->start[a->n_blocks] = at;
     return RV_OK;
 }
 
-/* Step 4b: the CSR is changed in place. The edges of the unchanged vertices between
- * two changed ones form a run that keeps its order and shifts as a whole; runs that
- * move left are moved left to right, then those that move right, right to left, so
- * that no run overwrites one that has not moved yet (a run's new place never
- * reaches into the old place of a run moving the other way). Then the ghost slots in
- * the runs are renamed, if they shifted, and the changed lists are copied in. */
-static int patch_in_place(patch *pt, aside *a, uint64_t **new_offsets_out)
+/* Step 4a: old vertex @p v loses the edges @p removals name: its list closes up in
+ * place (keeping its order), and what it lost is recorded for repair(). */
+static int close_up(patch *pt, uint32_t v, const removal_slot *removals, size_t n_removals, rv__batch_changes *changes,
+                    size_t *removed_capacity)
 {
     rv_job *job = pt->job;
     rv_graph *g = pt->g;
-    const uint32_t n_old = g->n_local, n = pt->n_local;
     const size_t es = job->program.edge_value_size;
-    uint64_t *offsets = malloc(((size_t)n + 1) * sizeof *offsets);
-    if (!offsets)
-        return RV_ENOMEM;
-    offsets[0] = 0;
-    for (uint32_t v = 0, b = 0; v < n; v++) {
-        uint64_t degree;
-        if (b < a->n_blocks && a->vertex[b] == v) {
-            degree = a->start[b + 1] - a->start[b];
-            b++;
-        } else {
-            degree = g->offsets[v + 1] - g->offsets[v];
+    uint64_t to = g->offsets[v];
+    for (uint64_t x = g->offsets[v]; x < g->ends[v]; x++) {
+        if (is_removed(g, removals, n_removals, x)) {
+            if (changes->n_removed == *removed_capacity) {
+                *removed_capacity = *removed_capacity ? 2 * *removed_capacity : 256;
+                if (grow((void **)&changes->removed, *removed_capacity, sizeof *changes->removed) != RV_OK)
+                    return RV_ENOMEM;
+            }
+            uint32_t slot = g->targets[x];
+            changes->removed[changes->n_removed++] = (rv__removed_edge_at){
+                .vertex = v,
+                .edge = {.target = slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local],
+                         .weight = g->weights ? g->weights[x] : 1.0,
+                         .direction = direction_of(g, x)}};
+            continue;
         }
-        offsets[v + 1] = offsets[v] + degree;
+        if (to != x) {
+            g->targets[to] = g->targets[x];
+            if (g->weights)
+                g->weights[to] = g->weights[x];
+            if (g->reverse)
+                g->reverse[to] = g->reverse[x];
+            if (es)
+                memcpy(job->edge_values + to * es, job->edge_values + x * es, es);
+        }
+        to++;
     }
-    uint64_t m_old = g->m_local, m = offsets[n], capacity = m > m_old ? m : m_old;
-    if (grow((void **)&g->targets, capacity, sizeof *g->targets) != RV_OK ||
-        (g->weights && grow((void **)&g->weights, capacity, sizeof *g->weights) != RV_OK) ||
-        (g->reverse && grow((void **)&g->reverse, capacity, 1) != RV_OK) ||
-        (es && grow((void **)&job->edge_values, capacity, es) != RV_OK)) {
-        free(offsets);
-        return RV_ENOMEM;
-    }
-    edge_arrays e = arrays_of(job);
-
-    /* Run k lies after changed vertex k (the run before the first changed vertex
-     * never moves); its old place starts at old offsets[vertex + 1]. */
-    size_t n_runs = 0;
-    while (n_runs < a->n_blocks && a->vertex[n_runs] < n_old)
-        n_runs++;
-#define RUN_FROM(k) (g->offsets[a->vertex[k] + 1])
-#define RUN_END(k) ((k) + 1 < n_runs ? g->offsets[a->vertex[(k) + 1]] : m_old)
-#define RUN_TO(k) (offsets[a->vertex[k] + 1])
-    for (size_t k = 0; k < n_runs; k++)
-        if (RUN_TO(k) < RUN_FROM(k))
-            move_edges(&e, RUN_FROM(k), RUN_TO(k), RUN_END(k) - RUN_FROM(k));
-    for (size_t k = n_runs; k-- > 0;)
-        if (RUN_TO(k) > RUN_FROM(k))
-            move_edges(&e, RUN_FROM(k), RUN_TO(k), RUN_END(k) - RUN_FROM(k));
-
-    /* Rename ghost slots in the runs (the changed lists are renamed already). */
-    bool shifted = g->n_ghost > 0 && (n > n_old || pt->n_ghost > g->n_ghost);
-    for (size_t k = 0; shifted && k <= n_runs; k++) {
-        uint64_t from = k == 0 ? 0 : RUN_TO(k - 1), to = k == 0 ? (n_runs ? g->offsets[a->vertex[0]] : m_old)
-                                                               : RUN_TO(k - 1) + RUN_END(k - 1) - RUN_FROM(k - 1);
-        for (uint64_t x = from; x < to; x++)
-            g->targets[x] = remap_slot(pt, g->targets[x]);
-    }
-#undef RUN_FROM
-#undef RUN_END
-#undef RUN_TO
-
-    for (size_t b = 0; b < a->n_blocks; b++) {
-        uint64_t at = offsets[a->vertex[b]], from = a->start[b], count = a->start[b + 1] - from;
-        memcpy(g->targets + at, a->targets + from, count * sizeof *g->targets);
-        if (g->weights)
-            memcpy(g->weights + at, a->weights + from, count * sizeof *g->weights);
-        if (g->reverse)
-            memcpy(g->reverse + at, a->reverse + from, count);
-        if (es)
-            memcpy(job->edge_values + at * es, a->edge_values + from * es, count * es);
-    }
-    g->m_local = m;
-    *new_offsets_out = offsets;
+    g->m_local -= g->ends[v] - to;
+    g->ends[v] = to;
     return RV_OK;
 }
 
-/* Step 4: the new edge lists. */
+/* Step 4b: vertex @p v gains the added edges added[first, last) (source << 32 |
+ * index into the batch's added edges) after its own, its neighbours making room
+ * if its slack is too small. Their state is zero until init_edge() runs. */
+static int extend(patch *pt, uint32_t v, const uint64_t *added, size_t first, size_t last, const rv__edge_arrays *e)
+{
+    rv_job *job = pt->job;
+    rv_graph *g = pt->g;
+    const size_t es = job->program.edge_value_size;
+    int status = rv__graph_make_room(g, e, pt->n_local, v, g->ends[v] - g->offsets[v] + (last - first));
+    for (size_t k = first; status == RV_OK && k < last; k++) {
+        uint32_t i = (uint32_t)added[k];
+        const rv__mutation *r = &pt->d->added_edges[i];
+        uint64_t x = g->ends[v]++;
+        g->targets[x] = target_slot(pt, r->b, pt->target_owner[i]);
+        if (g->weights)
+            g->weights[x] = r->weight;
+        if (g->reverse)
+            g->reverse[x] = (r->kind & RV__MUTATION_REVERSE) != 0;
+        if (es)
+            memset(job->edge_values + x * es, 0, es);
+        g->m_local++;
+    }
+    return status;
+}
+
+/* Step 4: the new edge lists, edited in place: removals first (in old slots), then
+ * the renaming of ghost slots, then the additions (in new slots). Touches the lists
+ * of the vertices the batch names, and the lists that shift to make room. */
 static int patch_edges(patch *pt, rv__batch_changes *changes)
 {
-    const rv_graph *g = pt->g;
+    rv_job *job = pt->job;
+    rv_graph *g = pt->g;
     const rv__graph_delta *d = pt->d;
     const uint32_t n_old = g->n_local, n = pt->n_local;
-    uint32_t *source = malloc((d->n_added_edges + 1) * sizeof *source);
-    uint32_t *added_order = malloc((d->n_added_edges + 1) * sizeof *added_order);
-    uint64_t *added_start = calloc((size_t)n + 2, sizeof *added_start);
-    uint64_t *cursor = malloc(((size_t)n + 1) * sizeof *cursor);
-    uint8_t *has_removal = calloc((size_t)n_old + 1, 1);
-    uint64_t *offsets = NULL;
+    rv__edge_arrays e = rv__edge_arrays_of(g, &job->edge_values, job->program.edge_value_size);
+    uint64_t *added = malloc((d->n_added_edges + 1) * sizeof *added);
+    uint32_t *losing = malloc((d->n_removals + 1) * sizeof *losing);
+    removal_slot *removals = malloc((d->n_removals + 1) * sizeof *removals);
     changes->n_added_edges = calloc((size_t)n + 1, sizeof *changes->n_added_edges);
-    aside a = {0};
-    int status = RV_OK;
-    if (!source || !added_order || !added_start || !cursor || !has_removal || !changes->n_added_edges) {
-        status = RV_ENOMEM;
-        goto done;
+    int status = added && losing && removals && changes->n_added_edges ? RV_OK : RV_ENOMEM;
+    if (status == RV_OK && !g->ends)
+        status = rv__graph_spread(g, &e);
+    if (status == RV_OK && n > n_old)
+        status = append_vertices(g, n);
+
+    /* Added edges by source, in batch order within each (the order a rebuild gives),
+     * and the old vertices that lose edges, ascending (repair() reads the removed
+     * edges in vertex order). */
+    size_t n_losing = 0;
+    for (size_t i = 0; status == RV_OK && i < d->n_added_edges; i++) {
+        uint32_t v = local_index(pt, d->added_edges[i].a);
+        added[i] = (uint64_t)v << 32 | i;
+        changes->n_added_edges[v]++;
     }
-    /* Added edges by source, keeping their order within each source. */
-    for (size_t i = 0; i < d->n_added_edges; i++) {
-        source[i] = local_index(pt, d->added_edges[i].a);
-        added_start[source[i] + 1]++;
-        changes->n_added_edges[source[i]]++;
-    }
-    for (uint32_t v = 0; v < n; v++)
-        added_start[v + 1] += added_start[v];
-    memcpy(cursor, added_start, (size_t)n * sizeof *cursor);
-    for (size_t i = 0; i < d->n_added_edges; i++)
-        added_order[cursor[source[i]]++] = (uint32_t)i;
-    for (size_t i = 0; i < d->n_removals; i++) {
+    if (status == RV_OK && d->n_added_edges)
+        qsort(added, d->n_added_edges, sizeof *added, compare_u64);
+    for (size_t i = 0; status == RV_OK && i < d->n_removals; i++) {
         uint32_t v = rv__graph_local_index(g, d->removals[i].src);
-        if (v != UINT32_MAX)
-            has_removal[v] = 1;
+        if (v != UINT32_MAX && (n_losing == 0 || losing[n_losing - 1] != v))
+            losing[n_losing++] = v;
     }
-    status = build_aside(pt, &a, added_start, added_order, has_removal, changes);
-    if (status == RV_OK)
-        status = patch_in_place(pt, &a, &offsets);
-    if (status == RV_OK) {
-        free(pt->g->offsets);
-        pt->g->offsets = offsets;
+    if (status == RV_OK && n_losing) {
+        qsort(losing, n_losing, sizeof *losing, compare_u32);
+        size_t k = 0;
+        for (size_t i = 0; i < n_losing; i++)
+            if (k == 0 || losing[k - 1] != losing[i])
+                losing[k++] = losing[i];
+        n_losing = k;
     }
-done:
-    aside_destroy(&a);
-    free(source);
-    free(added_order);
-    free(added_start);
-    free(cursor);
-    free(has_removal);
+
+    size_t removed_capacity = 0;
+    for (size_t k = 0; status == RV_OK && k < n_losing; k++) {
+        size_t n_removals = removal_slots(pt, losing[k], removals);
+        if (n_removals)
+            status = close_up(pt, losing[k], removals, n_removals, changes, &removed_capacity);
+    }
+    if (status == RV_OK && g->n_ghost > 0 && (n > n_old || pt->n_ghost > g->n_ghost))
+        for (uint32_t v = 0; v < n_old; v++)
+            for (uint64_t x = g->offsets[v]; x < g->ends[v]; x++)
+                g->targets[x] = remap_slot(pt, g->targets[x]);
+    for (size_t i = 0; status == RV_OK && i < d->n_added_edges;) {
+        uint32_t v = (uint32_t)(added[i] >> 32);
+        size_t j = i;
+        while (j < d->n_added_edges && (uint32_t)(added[j] >> 32) == v)
+            j++;
+        status = extend(pt, v, added, i, j, &e);
+        i = j;
+    }
+    free(added);
+    free(losing);
+    free(removals);
     return status;
 }
 
@@ -635,14 +603,15 @@ static int swap_in(patch *pt, rv__batch_changes *changes)
     uint64_t *gid = realloc(g->gid, ((size_t)n + 1) * sizeof *gid);
     if (gid)
         g->gid = gid;
-    uint32_t *by_id = malloc(((size_t)n + 1) * sizeof *by_id);
+    uint32_t *by_id = pt->n_new ? malloc(((size_t)n + 1) * sizeof *by_id) : g->by_id;
     unsigned char *values = realloc(job->values, (size_t)n * p->value_size + 1);
     if (values)
         job->values = values;
     uint64_t *halted = malloc(((size_t)n / 64 + 1) * 8);
     changes->is_new = calloc((size_t)n + 1, 1);
     if (!gid || !by_id || !values || !halted || !changes->is_new) {
-        free(by_id);
+        if (by_id != g->by_id)
+            free(by_id);
         free(halted);
         return RV_ENOMEM;
     }
@@ -650,13 +619,14 @@ static int swap_in(patch *pt, rv__batch_changes *changes)
     for (size_t k = 0; k < pt->n_new; k++)
         g->gid[n_old + k] = pt->new_ids[k];
     size_t i = 0, k = 0, at = 0;
-    while (i < n_old || k < pt->n_new) {
+    while (pt->n_new && (i < n_old || k < pt->n_new)) {
         if (k == pt->n_new || (i < n_old && g->gid[g->by_id[i]] < pt->new_ids[k]))
             by_id[at++] = g->by_id[i++];
         else
             by_id[at++] = n_old + (uint32_t)k++;
     }
-    free(g->by_id);
+    if (by_id != g->by_id)
+        free(g->by_id);
     g->by_id = by_id;
     free(g->ghost_gid);
     free(g->ghost_remote);
@@ -685,7 +655,7 @@ static int swap_in(patch *pt, rv__batch_changes *changes)
     }
     for (uint32_t v = 0; p->init_edge && v < n; v++) {
         ctx.vertex = v;
-        uint64_t degree = g->offsets[v + 1] - g->offsets[v];
+        uint64_t degree = rv__graph_edges_end(g, v) - g->offsets[v];
         for (uint64_t e = degree - changes->n_added_edges[v]; e < degree; e++)
             p->init_edge(&ctx, e, rv_edge_value(&ctx, e), p->user);
     }

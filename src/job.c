@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "checkpoint.h"
+#include "graph_slack.h"
 #include "job.h"
 
 /* Reduction slots that lead every superstep's reduction, before the aggregators. */
@@ -71,7 +72,7 @@ static int init_vertices(rv_job *job)
     for (uint32_t v = 0; v < g->n_local; v++) {
         ctx.vertex = v;
         p->init(&ctx, job->values + (size_t)v * p->value_size, p->user);
-        for (uint64_t i = 0; p->init_edge && i < g->offsets[v + 1] - g->offsets[v]; i++)
+        for (uint64_t i = 0; p->init_edge && i < rv__graph_edges_end(g, v) - g->offsets[v]; i++)
             p->init_edge(&ctx, i, rv_edge_value(&ctx, i), p->user);
     }
     return job->messages.status;
@@ -92,7 +93,7 @@ int rv_job_new(rv_graph *g, const rv_program *p, rv_job **out)
         size_t n_agg = p->n_aggregators;
         job->values = malloc((size_t)g->n_local * p->value_size + 1);
         if (p->edge_value_size)
-            job->edge_values = calloc(g->m_local + 1, p->edge_value_size);
+            job->edge_values = calloc(rv__graph_edge_span(g) + 1, p->edge_value_size);
         job->halted = calloc((size_t)g->n_local / 64 + 1, 8);
         job->aggregate_local = calloc(n_agg + 1, sizeof *job->aggregate_local);
         job->aggregate_visible = calloc(n_agg + 1, sizeof *job->aggregate_visible);
@@ -130,6 +131,8 @@ void rv_job_free(rv_job **job_handle)
     free(job->values);
     free(job->edge_values);
     free(job->halted);
+    free(job->awake);
+    free(job->awake_next);
     free(job->aggregate_local);
     free(job->aggregate_visible);
     free(job);
@@ -152,12 +155,13 @@ int rv__job_restart(rv_job *job)
     const rv_graph *g = job->graph;
     const rv_program *p = &job->program;
     rv__job_set_changes(job, NULL, false);
+    job->awake_known = false;
     rv__messages_destroy(&job->messages);
     free(job->values);
     free(job->edge_values);
     free(job->halted);
     job->values = malloc((size_t)g->n_local * p->value_size + 1);
-    job->edge_values = p->edge_value_size ? calloc(g->m_local + 1, p->edge_value_size) : NULL;
+    job->edge_values = p->edge_value_size ? calloc(rv__graph_edge_span(g) + 1, p->edge_value_size) : NULL;
     job->halted = calloc((size_t)g->n_local / 64 + 1, 8);
     int status = RV_OK;
     if (!job->values || !job->halted || (p->edge_value_size && !job->edge_values) ||
@@ -175,6 +179,100 @@ int rv__job_restart(rv_job *job)
     return rv__session_agree(s, status);
 }
 
+void rv__job_pack_edges(rv_job *job)
+{
+    rv__edge_arrays e = rv__edge_arrays_of(job->graph, &job->edge_values, job->program.edge_value_size);
+    rv__graph_compact(job->graph, &e);
+}
+
+/* ---- Which vertices a superstep visits --------------------------------------------------
+ *
+ * A superstep runs every vertex that is awake or has messages. Visiting every vertex
+ * to find them costs O(V) however few they are, which dominates a stream batch that
+ * wakes a few hundred. So, with list-mode messages (no combiner), the loop keeps the
+ * vertices that stayed awake in a list (while they are fewer than 1/64 of the
+ * vertices), and when the inbox is sparse too (messages.h), the next superstep
+ * visits the union of the two lists, in ascending order as a full scan would. Any
+ * other change to the halted flags (a run starting, a restart, topology changes)
+ * forgets the list, and the next superstep scans every vertex again. */
+
+/* Prepares the awake list for this superstep; false when it is not kept. */
+static bool awake_start(rv_job *job)
+{
+    if (job->messages.combining)
+        return false;
+    size_t limit = (size_t)job->graph->n_local / 64 + 64;
+    if (job->awake_capacity < limit) {
+        uint32_t *a = realloc(job->awake, limit * sizeof *a);
+        if (a)
+            job->awake = a;
+        uint32_t *b = realloc(job->awake_next, limit * sizeof *b);
+        if (b)
+            job->awake_next = b;
+        if (!a || !b) {
+            job->awake_known = false;
+            return false; /* only an optimisation: go on without it */
+        }
+        job->awake_capacity = limit;
+    }
+    return true;
+}
+
+/* The list of this superstep being built. */
+typedef struct awake_list {
+    bool keep; /* the list is kept and has not overflowed */
+    size_t n;
+} awake_list;
+
+static inline void note_awake(rv_job *job, awake_list *next, uint32_t v)
+{
+    if (!next->keep || (job->halted[v >> 6] >> (v & 63) & 1))
+        return;
+    if (next->n == job->awake_capacity)
+        next->keep = false;
+    else
+        job->awake_next[next->n++] = v;
+}
+
+/* The list built becomes the one the next superstep reads. */
+static void awake_finish(rv_job *job, const awake_list *next)
+{
+    job->awake_known = next->keep;
+    if (!next->keep)
+        return;
+    uint32_t *t = job->awake;
+    job->awake = job->awake_next;
+    job->awake_next = t;
+    job->n_awake = next->n;
+}
+
+/* Whether this superstep may visit the two lists instead of every vertex. */
+static bool frontier_known(const rv_job *job) { return job->awake_known && job->messages.inbox_sparse; }
+
+/* Calls @p visit(job, v, arg) on every vertex awake or with messages, ascending:
+ * from the two lists when they are known, else over all vertices. */
+#define FOR_EACH_CANDIDATE(job, v, body)                                                                          \
+    do {                                                                                                          \
+        if (frontier_known(job)) {                                                                                \
+            const uint32_t *a_ = (job)->awake, *b_ = (job)->messages.inbox_vertices;                              \
+            size_t na_ = (job)->n_awake, nb_ = (job)->messages.n_inbox_vertices, i_ = 0, j_ = 0;                  \
+            while (i_ < na_ || j_ < nb_) {                                                                        \
+                uint32_t v;                                                                                       \
+                if (j_ == nb_ || (i_ < na_ && a_[i_] < b_[j_]))                                                   \
+                    v = a_[i_++];                                                                                 \
+                else if (i_ == na_ || b_[j_] < a_[i_])                                                            \
+                    v = b_[j_++];                                                                                 \
+                else                                                                                              \
+                    v = a_[i_++], j_++;                                                                           \
+                body;                                                                                             \
+            }                                                                                                     \
+        } else {                                                                                                  \
+            for (uint32_t v = 0; v < (job)->graph->n_local; v++) {                                                \
+                body;                                                                                             \
+            }                                                                                                     \
+        }                                                                                                         \
+    } while (0)
+
 /* The superstep after a stream batch: the vertices it touched (or all) run repair()
  * with what changed for them, instead of compute(). Returns how many ran. */
 static uint64_t repair_all(rv_job *job)
@@ -185,13 +283,16 @@ static uint64_t repair_all(rv_job *job)
     rv_context ctx = {.job = job};
     uint64_t repaired = 0;
     size_t at = 0;
+    awake_list next = {.keep = awake_start(job)};
     for (uint32_t v = 0; v < g->n_local; v++) {
         size_t first = at;
         while (at < c->n_removed && c->removed[at].vertex == v)
             at++;
         size_t n_removed = at - first;
-        if (!job->repair_everyone && !c->is_new[v] && !c->n_added_edges[v] && n_removed == 0)
+        if (!job->repair_everyone && !c->is_new[v] && !c->n_added_edges[v] && n_removed == 0) {
+            note_awake(job, &next, v);
             continue;
+        }
         /* The removed edges sit in a struct with their vertex; hand repair() a plain
          * array of them. */
         rv_removed_edge removed[64], *edges = removed;
@@ -211,12 +312,14 @@ static uint64_t repair_all(rv_job *job)
             job->halted[v >> 6] |= bit;
         else
             job->halted[v >> 6] &= ~bit;
+        note_awake(job, &next, v);
         if (edges != removed)
             free(edges);
         if (job->dirty)
             job->dirty[v] = 1;
         repaired++;
     }
+    awake_finish(job, &next);
     job->repaired = repaired;
     rv__job_set_changes(job, NULL, false);
     return repaired;
@@ -227,11 +330,11 @@ static uint64_t compute_all(rv_job *job)
 {
     if (job->changes)
         return repair_all(job);
-    const rv_graph *g = job->graph;
     const rv_program *p = &job->program;
     rv_context ctx = {.job = job};
     uint64_t computed = 0;
-    for (uint32_t v = 0; v < g->n_local; v++) {
+    awake_list next = {.keep = awake_start(job)};
+    FOR_EACH_CANDIDATE(job, v, {
         const void *messages = NULL;
         size_t n_messages = rv__messages_for(&job->messages, v, &messages);
         uint64_t bit = UINT64_C(1) << (v & 63);
@@ -240,27 +343,29 @@ static uint64_t compute_all(rv_job *job)
         ctx.vertex = v;
         ctx.voted_to_halt = false;
         p->compute(&ctx, job->values + (size_t)v * p->value_size, messages, n_messages, p->user);
-        if (ctx.voted_to_halt)
+        if (ctx.voted_to_halt) {
             job->halted[v >> 6] |= bit;
-        else
+        } else {
             job->halted[v >> 6] &= ~bit;
+            note_awake(job, &next, v);
+        }
         if (job->dirty)
             job->dirty[v] = 1;
         computed++;
-    }
+    });
+    awake_finish(job, &next);
     return computed;
 }
 
 /* Vertices that will run next superstep: not halted, or with messages waiting. */
 static uint64_t count_next_active(const rv_job *job)
 {
-    const rv_graph *g = job->graph;
     uint64_t n = 0;
-    for (uint32_t v = 0; v < g->n_local; v++) {
+    FOR_EACH_CANDIDATE(job, v, {
         const void *messages;
         bool halted = job->halted[v >> 6] >> (v & 63) & 1;
         n += !halted || rv__messages_for(&job->messages, v, &messages) > 0;
-    }
+    });
     return n;
 }
 
@@ -278,6 +383,7 @@ static int settle_topology(rv_job *job, uint64_t n_mutations, uint64_t n_unresol
         if (status != RV_OK)
             return status;
         job->topology_changes++;
+        job->awake_known = false; /* the halted flags moved with the vertices */
         uint64_t counts[2] = {left, count_next_active(job)};
         status = rv__session_agree(s, rv__comm_allreduce_u64(s, counts, 2, RV__REDUCE_SUM));
         n_unresolved = counts[0];
@@ -300,10 +406,13 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
     rv__reduce_slot *slots = calloc(n_slots, sizeof *slots);
     int status = slots ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory starting the run");
     status = rv__session_agree(s, status);
-    if (status == RV_OK && job->checkpointer)
+    if (status == RV_OK && job->checkpointer) {
+        rv__job_pack_edges(job); /* a checkpoint writes the CSR as one block */
         status = rv__checkpoint_before_run(job);
+    }
     rv_run_stats total = {0};
     double t_run = rv__now();
+    job->awake_known = false; /* halted flags may have changed between runs */
     uint64_t steps_this_run = 0;
 
     while (status == RV_OK && !job->finished && !(o->max_supersteps && steps_this_run >= o->max_supersteps)) {
@@ -369,6 +478,8 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
         job->superstep++;
         steps_this_run++;
         job->finished = !go_on;
+        if (job->checkpointer)
+            rv__job_pack_edges(job);
         if (job->checkpointer && (status = rv__checkpoint_after_superstep(job, slots + N_FIXED_SLOTS)) != RV_OK)
             break;
     }

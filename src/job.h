@@ -30,6 +30,13 @@ struct rv_job {
     bool repair_everyone;
     uint64_t repaired; /* vertices that ran repair() after the last batch, here */
     uint8_t *dirty;    /* when not NULL, [n_local]: set for every vertex that runs (the stream's) */
+    /* The vertices that did not vote to halt in the last superstep, ascending, when
+     * known (list-mode messages only, and only while they are few): with the
+     * sparse inbox's list of vertices that have messages, the next superstep visits
+     * just those two lists instead of every vertex. */
+    bool awake_known;
+    uint32_t *awake, *awake_next;
+    size_t n_awake, awake_capacity;
 };
 
 /* What compute() sees of the engine. Lives on the stack of the superstep loop. */
@@ -56,5 +63,8 @@ void rv__job_set_changes(rv_job *job, rv__batch_changes *changes, bool everyone)
 /* Starts the job over on its graph as it is now, as rv_job_new() would: init() on
  * every vertex, no messages, superstep 0. Collective. */
 int rv__job_restart(rv_job *job);
+/* Packs the graph's edge lists (and the job's edge values) again after stream
+ * batches left slack in them, for code that walks the CSR as one block. */
+void rv__job_pack_edges(rv_job *job);
 
 #endif /* RV_JOB_H */

@@ -97,6 +97,9 @@ void rv__messages_destroy(rv__messages *m)
     free(m->next_remote);
     free(m->n_next_remote);
     free(m->list_offsets);
+    free(m->inbox_vertices);
+    free(m->inbox_begin);
+    free(m->inbox_keys);
     rv__buffer_destroy(&m->list_payloads);
     rv__buffer_destroy(&m->list_messages);
     rv__buffer_destroy(&m->unresolved);
@@ -259,7 +262,7 @@ void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, co
 void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
 {
     const rv_graph *g = m->graph;
-    uint64_t begin = g->offsets[v], end = g->offsets[v + 1];
+    uint64_t begin = g->offsets[v], end = rv__graph_edges_end(g, v);
     if (m->kind == RV_COMBINE_CUSTOM) {
         rv__messages_send_many(m, g->targets + begin, (size_t)(end - begin), message);
         return;
@@ -286,12 +289,13 @@ static int build_in_edges(rv__messages *m)
     m->in_sources = malloc((g->m_local ? g->m_local : 1) * sizeof *m->in_sources);
     if (!m->in_offsets || !m->in_sources)
         return RV_ENOMEM;
-    for (uint64_t e = 0; e < g->m_local; e++)
-        m->in_offsets[g->targets[e] + 1]++;
+    for (uint32_t v = 0; v < g->n_local; v++)
+        for (uint64_t e = g->offsets[v], end = rv__graph_edges_end(g, v); e < end; e++)
+            m->in_offsets[g->targets[e] + 1]++;
     for (size_t t = 0; t < n_slots; t++)
         m->in_offsets[t + 1] += m->in_offsets[t];
     for (uint32_t v = 0; v < g->n_local; v++)
-        for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++)
+        for (uint64_t e = g->offsets[v], end = rv__graph_edges_end(g, v); e < end; e++)
             m->in_sources[m->in_offsets[g->targets[e]]++] = v;
     for (size_t t = n_slots; t > 0; t--)
         m->in_offsets[t] = m->in_offsets[t - 1];
@@ -376,7 +380,7 @@ static void deliver_broadcasts(rv__messages *m)
         for (uint32_t v = 0; v < g->n_local; v++) {
             if (!m->broadcast_flag[v])
                 continue;
-            rv__messages_send_many(m, g->targets + g->offsets[v], (size_t)(g->offsets[v + 1] - g->offsets[v]),
+            rv__messages_send_many(m, g->targets + g->offsets[v], (size_t)(rv__graph_edges_end(g, v) - g->offsets[v]),
                                    m->broadcast_value + 8 * (size_t)v);
             fill_identity(m->broadcast_value + 8 * (size_t)v, 1, m->kind);
             m->broadcast_flag[v] = 0;
@@ -675,14 +679,74 @@ static int build_variable_inbox(rv__messages *m)
     return RV_OK;
 }
 
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* List mode, few messages: the inbox sorted by (vertex, arrival), so that each
+ * vertex still sees its messages in arrival order, at the cost of the messages
+ * rather than of the vertices. */
+static int build_sparse_inbox(rv__messages *m)
+{
+    size_t record = 4 + m->size;
+    size_t n = m->n_next_local;
+    if (n + 1 > m->inbox_capacity) {
+        size_t capacity = 2 * n + 64;
+        uint32_t *vertices = realloc(m->inbox_vertices, capacity * sizeof *vertices);
+        if (vertices)
+            m->inbox_vertices = vertices;
+        uint64_t *begin = realloc(m->inbox_begin, capacity * sizeof *begin);
+        if (begin)
+            m->inbox_begin = begin;
+        uint64_t *keys = realloc(m->inbox_keys, capacity * sizeof *keys);
+        if (keys)
+            m->inbox_keys = keys;
+        if (!vertices || !begin || !keys)
+            return RV_ENOMEM;
+        m->inbox_capacity = capacity;
+    }
+    if (rv__buffer_reserve(&m->list_payloads, n * m->size + 1) != RV_OK)
+        return RV_ENOMEM;
+    const unsigned char *p = m->next_local.data;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, p + i * record, 4);
+        m->inbox_keys[i] = (uint64_t)v << 32 | i;
+    }
+    if (n > 1)
+        qsort(m->inbox_keys, n, sizeof *m->inbox_keys, compare_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = (uint32_t)(m->inbox_keys[i] >> 32), at = (uint32_t)m->inbox_keys[i];
+        if (k == 0 || m->inbox_vertices[k - 1] != v) {
+            m->inbox_vertices[k] = v;
+            m->inbox_begin[k++] = i;
+        }
+        memcpy(m->list_payloads.data + i * m->size, p + (size_t)at * record + 4, m->size);
+    }
+    m->inbox_begin[k] = n;
+    m->n_inbox_vertices = k;
+    m->inbox_sparse = true;
+    m->next_local.size = 0;
+    m->n_next_local = 0;
+    return RV_OK;
+}
+
 /* List mode: turns the (index, payload) records for local vertices into the inbox. */
 static int build_list_inbox(rv__messages *m)
 {
+    m->inbox_sparse = false;
     if (m->variable)
         return build_variable_inbox(m);
     const rv_graph *g = m->graph;
     size_t record = 4 + m->size;
     size_t n = m->n_next_local;
+    /* Fewer messages than 1/64 of the vertices: sorting them is cheaper than a pass
+     * over every vertex (and a record's index fits the key's low half). */
+    if ((uint64_t)n * 64 < g->n_local && n < UINT32_MAX)
+        return build_sparse_inbox(m);
     memset(m->list_offsets, 0, ((size_t)g->n_local + 1) * sizeof *m->list_offsets);
     if (rv__buffer_reserve(&m->list_payloads, n * m->size + 1) != RV_OK)
         return RV_ENOMEM;

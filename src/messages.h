@@ -63,6 +63,16 @@ typedef struct rv__messages {
     rv__buffer *next_remote;     /* [P] records addressed to ghosts, by owner rank */
     uint64_t *n_next_remote;     /* [P] */
     uint64_t *list_offsets;      /* [n_local + 1] */
+    /* List mode, few messages: the inbox is sorted rather than counted out over
+     * every vertex, and lists the vertices that have messages instead (ascending;
+     * list_offsets is unused then): vertex inbox_vertices[k]'s messages are
+     * payloads [inbox_begin[k], inbox_begin[k + 1]). The superstep loop then visits
+     * only them and the vertices awake (job.c), not every vertex. */
+    bool inbox_sparse;
+    uint32_t *inbox_vertices;    /* [n_inbox_vertices] */
+    uint64_t *inbox_begin;       /* [n_inbox_vertices + 1] */
+    uint64_t *inbox_keys;        /* scratch: (vertex << 32 | arrival) per record */
+    size_t n_inbox_vertices, inbox_capacity;
     rv__buffer list_payloads;    /* fixed: the payloads in vertex order; variable:
                                     each payload at an 8-byte aligned offset */
     rv__buffer list_messages;    /* variable: one rv_message per payload, in vertex order */
@@ -143,7 +153,24 @@ static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const v
         *messages = m->box + (size_t)v * m->size;
         return 1;
     }
-    uint64_t begin = m->list_offsets[v], end = m->list_offsets[v + 1];
+    uint64_t begin, end;
+    if (m->inbox_sparse) {
+        size_t lo = 0, hi = m->n_inbox_vertices;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (m->inbox_vertices[mid] < v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == m->n_inbox_vertices || m->inbox_vertices[lo] != v)
+            return 0;
+        begin = m->inbox_begin[lo];
+        end = m->inbox_begin[lo + 1];
+    } else {
+        begin = m->list_offsets[v];
+        end = m->list_offsets[v + 1];
+    }
     *messages = m->variable ? m->list_messages.data + begin * sizeof(rv_message)
                             : m->list_payloads.data + begin * m->size;
     return (size_t)(end - begin);

@@ -133,7 +133,7 @@ static size_t unique_u64(uint64_t *a, size_t n)
 /* Whether local vertex @p v has an edge to @p target among the copies @p copies. */
 static bool has_edge(const rv_graph *g, uint32_t v, uint64_t target, uint64_t copies)
 {
-    for (uint64_t e = g->offsets[v]; e < g->offsets[v + 1]; e++) {
+    for (uint64_t e = g->offsets[v], end = rv__graph_edges_end(g, v); e < end; e++) {
         uint32_t slot = g->targets[e];
         rv_id id = slot < g->n_local ? g->gid[slot] : g->ghost_gid[slot - g->n_local];
         if (id == target && (copies & copy_of(g, e)))
@@ -640,6 +640,8 @@ static int apply(rv_job *job, uint64_t *n_unresolved, rv__batch_changes *changes
         }
         goto done;
     }
+    if (status == RV_OK)
+        rv__job_pack_edges(job); /* the rebuild reads the CSR as one block */
     if (status == RV_OK && make_supply(g, &p, changes != NULL, &sp) != RV_OK)
         status = RV_ENOMEM;
     status = build_graph(g, &sp, status, &built);
