@@ -589,6 +589,10 @@ static int write_checkpoint(rv_job *job, const rv__reduce_slot *reduced, const u
     rv__checkpointer *c = job->checkpointer;
     rv_session *s = job->session;
     double t0 = rv__now();
+    /* The state is written from the CSR as one block: a stream's batches may have
+     * left slack in the lists. Packing only here, when a checkpoint is due, keeps
+     * the slack (and cheap batches) between checkpoints. */
+    rv__job_pack_edges(job);
     char directory[RV__STORE_PATH_MAX], reason[512] = "";
     rv__buffer blob = {0};
     rv__store_chunk *chunks = NULL;

@@ -406,10 +406,8 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
     rv__reduce_slot *slots = calloc(n_slots, sizeof *slots);
     int status = slots ? RV_OK : rv__session_fail(s, RV_ENOMEM, "out of memory starting the run");
     status = rv__session_agree(s, status);
-    if (status == RV_OK && job->checkpointer) {
-        rv__job_pack_edges(job); /* a checkpoint writes the CSR as one block */
+    if (status == RV_OK && job->checkpointer)
         status = rv__checkpoint_before_run(job);
-    }
     rv_run_stats total = {0};
     double t_run = rv__now();
     job->awake_known = false; /* halted flags may have changed between runs */
@@ -478,8 +476,6 @@ int rv_job_run(rv_job *job, const rv_run_options *options, rv_run_stats *stats)
         job->superstep++;
         steps_this_run++;
         job->finished = !go_on;
-        if (job->checkpointer)
-            rv__job_pack_edges(job);
         if (job->checkpointer && (status = rv__checkpoint_after_superstep(job, slots + N_FIXED_SLOTS)) != RV_OK)
             break;
     }
