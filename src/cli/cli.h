@@ -215,6 +215,26 @@ int rv__cli_partition(int *argc, char ***argv, int first);
  * the exit code. */
 int rv__cli_stream(int *argc, char ***argv, int first);
 
+/* ---- command.c: the part `run` and `stream` share --------------------------------- */
+
+/* What one of the two commands does differently; the shared driver does the rest. */
+typedef struct rv__cli_compute_steps {
+    rv__cli_command command; /* RV__CLI_RUN or RV__CLI_STREAM */
+    /* --help; @p algorithm is NULL when no ALGO was given. */
+    void (*print_help)(FILE *out, const rv_algorithm *algorithm);
+    int (*resolve_input)(const rv__cli_run_args *args, rv__cli_input *input, char *error, size_t capacity);
+    int (*configure)(const rv_algorithm *algorithm, const rv_params *params, rv_program *program, char *error,
+                     size_t capacity);
+    /* The collective part: opens the session, runs, closes it. Returns the exit code. */
+    int (*execute)(const rv__cli_run_args *args, const rv__cli_input *input, const rv_program *program, int *argc,
+                   char ***argv);
+} rv__cli_compute_steps;
+
+/* Parses the command line after `run` or `stream` ((*argv)[first] is its first
+ * argument), prints help or resolves INPUT, checks the parameters and configures the
+ * program, then runs @p steps->execute. Returns the exit code. */
+int rv__cli_compute_command(int *argc, char ***argv, int first, const rv__cli_compute_steps *steps);
+
 /* ---- run.c ---------------------------------------------------------------------- */
 
 /* `rivulet run ...`; (*argv)[first] is the first argument after `run`. Returns the

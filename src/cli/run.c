@@ -222,66 +222,28 @@ done:
     return exit_code;
 }
 
+static void print_help(FILE *out, const rv_algorithm *algorithm)
+{
+    if (algorithm != NULL)
+        print_algorithm_help(out, algorithm);
+    else
+        rv__cli_args_print_help(out, RV__CLI_RUN);
+}
+
+static int configure(const rv_algorithm *algorithm, const rv_params *params, rv_program *program, char *error,
+                     size_t capacity)
+{
+    return algorithm->configure(params, program, error, capacity);
+}
+
 int rv__cli_run(int *argc, char ***argv, int first)
 {
-    /* Before the session, every rank parses the same argv and reads the same files, so
-     * all reach the same verdict; rv__cli_fail_early() makes one of them say it. */
-    const bool speak = rv__cli_is_launch_root();
-    char error[1024] = "";
-    rv__cli_run_args args;
-    int status = rv__cli_args_parse(*argc, *argv, first, RV__CLI_RUN, &args, error, sizeof error);
-    if (status != RV_OK)
-        return rv__cli_fail_early(argc, argv, status == RV_EINVAL ? RV__CLI_EXIT_USAGE : RV__CLI_EXIT_RUNTIME,
-                                  "%s", error);
-    if (args.help) {
-        if (speak) {
-            if (args.algorithm != NULL)
-                print_algorithm_help(stdout, args.algorithm);
-            else
-                rv__cli_args_print_help(stdout, RV__CLI_RUN);
-        }
-        rv__cli_args_destroy(&args);
-        return RV__CLI_EXIT_OK;
-    }
-
-    int exit_code = RV__CLI_EXIT_OK;
-    rv__cli_input input = {0};
-    rv_program program = {0};
-    bool configured = false;
-    const rv_algorithm *algorithm = args.algorithm;
-
-    /* A dataset that cannot be read is a runtime error (exit 1); a parameter that is
-     * missing or refused by the algorithm is a usage error (exit 2). */
-    status = rv__cli_input_resolve(&args, &input, error, sizeof error);
-    if (status != RV_OK) {
-        exit_code = rv__cli_fail_early(argc, argv, RV__CLI_EXIT_RUNTIME, "%s", error);
-        goto done;
-    }
-    status = rv_params_finish(args.params, error, sizeof error);
-    if (status != RV_OK) {
-        exit_code = rv__cli_fail_early(argc, argv, RV__CLI_EXIT_USAGE, "%s (see 'rivulet run %s --help')", error,
-                                       algorithm->name);
-        goto done;
-    }
-    /* configure() needs only the parameters, so it runs before the load: a value the
-     * algorithm refuses should not cost a graph load first. */
-    error[0] = '\0';
-    status = algorithm->configure(args.params, &program, error, sizeof error);
-    if (status != RV_OK) {
-        exit_code = rv__cli_fail_early(argc, argv, status == RV_EINVAL ? RV__CLI_EXIT_USAGE : RV__CLI_EXIT_RUNTIME,
-                                       "%s", error[0] != '\0' ? error : rv_strerror(status));
-        goto done;
-    }
-    configured = true;
-
-    exit_code = execute(&args, &input, &program, argc, argv);
-
-done:
-    /* configure() ran before the session opened, so its release comes after the
-     * session closed: the program outlived every job that used it. */
-    if (configured && algorithm->release != NULL)
-        algorithm->release(&program);
-    rv__cli_input_destroy(&input);
-    rv__cli_args_destroy(&args);
-    return exit_code;
+    static const rv__cli_compute_steps steps = {
+        .command = RV__CLI_RUN,
+        .print_help = print_help,
+        .resolve_input = rv__cli_input_resolve,
+        .configure = configure,
+        .execute = execute,
+    };
+    return rv__cli_compute_command(argc, argv, first, &steps);
 }

@@ -157,58 +157,31 @@ static int execute(const rv__cli_run_args *args, const rv__cli_input *input, con
     return exit_code;
 }
 
+static void print_help(FILE *out, const rv_algorithm *algorithm)
+{
+    rv__cli_args_print_help(out, RV__CLI_STREAM);
+    if (algorithm != NULL) {
+        fprintf(out, "\n");
+        rv__cli_list_print_algorithm(out, algorithm);
+    }
+}
+
+/* The version of the algorithm that repairs its values, when it has one. */
+static int configure(const rv_algorithm *algorithm, const rv_params *params, rv_program *program, char *error,
+                     size_t capacity)
+{
+    return algorithm->configure_stream ? algorithm->configure_stream(params, program, error, capacity)
+                                       : algorithm->configure(params, program, error, capacity);
+}
+
 int rv__cli_stream(int *argc, char ***argv, int first)
 {
-    const bool speak = rv__cli_is_launch_root();
-    char error[1024] = "";
-    rv__cli_run_args args;
-    int status = rv__cli_args_parse(*argc, *argv, first, RV__CLI_STREAM, &args, error, sizeof error);
-    if (status != RV_OK)
-        return rv__cli_fail_early(argc, argv, status == RV_EINVAL ? RV__CLI_EXIT_USAGE : RV__CLI_EXIT_RUNTIME,
-                                  "%s", error);
-    if (args.help) {
-        if (speak) {
-            rv__cli_args_print_help(stdout, RV__CLI_STREAM);
-            if (args.algorithm != NULL) {
-                printf("\n");
-                rv__cli_list_print_algorithm(stdout, args.algorithm);
-            }
-        }
-        rv__cli_args_destroy(&args);
-        return RV__CLI_EXIT_OK;
-    }
-
-    int exit_code = RV__CLI_EXIT_OK;
-    rv__cli_input input = {0};
-    rv_program program = {0};
-    bool configured = false;
-    const rv_algorithm *algorithm = args.algorithm;
-    status = resolve_input(&args, &input, error, sizeof error);
-    if (status != RV_OK) {
-        exit_code = rv__cli_fail_early(argc, argv, RV__CLI_EXIT_RUNTIME, "%s", error);
-        goto done;
-    }
-    status = rv_params_finish(args.params, error, sizeof error);
-    if (status != RV_OK) {
-        exit_code = rv__cli_fail_early(argc, argv, RV__CLI_EXIT_USAGE, "%s (see 'rivulet run %s --help')", error,
-                                       algorithm->name);
-        goto done;
-    }
-    error[0] = '\0';
-    status = algorithm->configure_stream ? algorithm->configure_stream(args.params, &program, error, sizeof error)
-                                         : algorithm->configure(args.params, &program, error, sizeof error);
-    if (status != RV_OK) {
-        exit_code = rv__cli_fail_early(argc, argv, status == RV_EINVAL ? RV__CLI_EXIT_USAGE : RV__CLI_EXIT_RUNTIME,
-                                       "%s", error[0] != '\0' ? error : rv_strerror(status));
-        goto done;
-    }
-    configured = true;
-    exit_code = execute(&args, &input, &program, argc, argv);
-
-done:
-    if (configured && algorithm->release != NULL)
-        algorithm->release(&program);
-    rv__cli_input_destroy(&input);
-    rv__cli_args_destroy(&args);
-    return exit_code;
+    static const rv__cli_compute_steps steps = {
+        .command = RV__CLI_STREAM,
+        .print_help = print_help,
+        .resolve_input = resolve_input,
+        .configure = configure,
+        .execute = execute,
+    };
+    return rv__cli_compute_command(argc, argv, first, &steps);
 }
