@@ -20,25 +20,7 @@
 #include "graph_slack.h"
 #include "job.h"
 #include "mutation.h"
-
-static int compare_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts and removes duplicates; returns the new count. */
-static size_t sort_unique(uint64_t *a, size_t n)
-{
-    if (n == 0)
-        return 0; /* a may be NULL then, which qsort() must not see */
-    qsort(a, n, sizeof *a, compare_u64);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (k == 0 || a[k - 1] != a[i])
-            a[k++] = a[i];
-    return k;
-}
+#include "sort.h"
 
 /* Position of @p id in the sorted a[lo, hi), or SIZE_MAX. */
 static size_t find_sorted(const uint64_t *a, size_t lo, size_t hi, uint64_t id)
@@ -189,7 +171,8 @@ static int collect_wants(patch *pt)
         grouped[fill[owner_of[i]]++] = pt->want[i];
     size_t k = 0;
     for (int r = 0; r < pt->P; r++) {
-        size_t begin = pt->want_start[r], n = sort_unique(grouped + begin, pt->want_start[r + 1] - begin);
+        size_t begin = pt->want_start[r];
+        size_t n = rv__sort_unique_u64(grouped + begin, pt->want_start[r + 1] - begin);
         memmove(grouped + k, grouped + begin, n * sizeof *grouped);
         pt->want_start[r] = k;
         k += n;
@@ -233,7 +216,7 @@ static int ask_for_ghosts(patch *pt, int status)
         if (rv__graph_local_index(pt->g, asked[i]) == UINT32_MAX)
             status = push_new(pt, asked[i]);
     if (status == RV_OK) {
-        pt->n_new = sort_unique(pt->new_ids, pt->n_new);
+        pt->n_new = rv__sort_unique_u64(pt->new_ids, pt->n_new);
         if ((uint64_t)pt->g->n_local + pt->n_new + pt->g->n_ghost + pt->want_start[P] >= UINT32_MAX)
             status = rv__session_fail(s, RV_ELIMIT, "rank %d would hold more than 2^32 - 2 vertices and ghosts", s->rank);
     }
@@ -553,7 +536,7 @@ static int patch_edges(patch *pt, rv__batch_changes *changes)
         changes->n_added_edges[v]++;
     }
     if (status == RV_OK && d->n_added_edges)
-        qsort(added, d->n_added_edges, sizeof *added, compare_u64);
+        qsort(added, d->n_added_edges, sizeof *added, rv__compare_u64);
     for (size_t i = 0; status == RV_OK && i < d->n_removals; i++) {
         uint32_t v = rv__graph_local_index(g, d->removals[i].src);
         if (v != UINT32_MAX && (n_losing == 0 || losing[n_losing - 1] != v))

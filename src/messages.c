@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "session.h"
+#include "sort.h"
 
 /* A section of the exchange buffer for one rank: counts, then the records. When
  * every ghost the sender holds of the receiver's vertices has a message, the
@@ -679,12 +680,6 @@ static int build_variable_inbox(rv__messages *m)
     return RV_OK;
 }
 
-static int compare_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* List mode, few messages: the inbox sorted by (vertex, arrival), so that each
  * vertex still sees its messages in arrival order, at the cost of the messages
  * rather than of the vertices. */
@@ -716,7 +711,7 @@ static int build_sparse_inbox(rv__messages *m)
         m->inbox_keys[i] = (uint64_t)v << 32 | i;
     }
     if (n > 1)
-        qsort(m->inbox_keys, n, sizeof *m->inbox_keys, compare_u64);
+        qsort(m->inbox_keys, n, sizeof *m->inbox_keys, rv__compare_u64);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t v = (uint32_t)(m->inbox_keys[i] >> 32), at = (uint32_t)m->inbox_keys[i];

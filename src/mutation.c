@@ -89,12 +89,6 @@ static void plan_destroy(plan *p)
     *p = (plan){0};
 }
 
-static int compare_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int compare_edge_key(const void *a, const void *b)
 {
     const edge_key *x = a, *y = b;
@@ -117,17 +111,7 @@ static int compare_added_edge(const void *a, const void *b)
 
 static bool contains_u64(const uint64_t *sorted, size_t n, uint64_t x)
 {
-    return n && bsearch(&x, sorted, n, sizeof *sorted, compare_u64) != NULL;
-}
-
-static size_t unique_u64(uint64_t *a, size_t n)
-{
-    qsort(a, n, sizeof *a, compare_u64);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (k == 0 || a[k - 1] != a[i])
-            a[k++] = a[i];
-    return k;
+    return n && bsearch(&x, sorted, n, sizeof *sorted, rv__compare_u64) != NULL;
 }
 
 /* Whether local vertex @p v has an edge to @p target among the copies @p copies. */
@@ -198,8 +182,8 @@ static int make_plan(const rv_graph *g, const rv__mutation *requests, size_t n, 
             p->removed_edges[k++] = p->removed_edges[i];
     }
     p->n_removed_edges = k;
-    p->n_removed_vertices = unique_u64(p->removed_vertices, p->n_removed_vertices);
-    p->n_added_vertices = unique_u64(p->added_vertices, p->n_added_vertices);
+    p->n_removed_vertices = rv__sort_unique_u64(p->removed_vertices, p->n_removed_vertices);
+    p->n_added_vertices = rv__sort_unique_u64(p->added_vertices, p->n_added_vertices);
     qsort(p->added_edges, p->n_added_edges, sizeof *p->added_edges, compare_added_edge);
     return RV_OK;
 }
@@ -233,7 +217,7 @@ static int share_removals(rv_session *s, plan *p)
                 memcpy(all, recv.data, total);
             free(p->removed_vertices);
             p->removed_vertices = all;
-            p->n_removed_vertices = unique_u64(all, total / 8);
+            p->n_removed_vertices = rv__sort_unique_u64(all, total / 8);
         }
     }
     free(send_bytes);

@@ -67,3 +67,21 @@ static int radix_sort(uint64_t *keys, uint32_t *values, size_t n)
 int rv__sort_u64(uint64_t *keys, size_t n) { return radix_sort(keys, NULL, n); }
 
 int rv__sort_u64_u32(uint64_t *keys, uint32_t *values, size_t n) { return radix_sort(keys, values, n); }
+
+int rv__compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+size_t rv__sort_unique_u64(uint64_t *a, size_t n)
+{
+    if (n == 0)
+        return 0; /* a may be NULL then, which qsort() must not see */
+    qsort(a, n, sizeof *a, rv__compare_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || a[k - 1] != a[i])
+            a[k++] = a[i];
+    return k;
+}
