@@ -2,10 +2,10 @@
 #include "messages.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "combine.h"
 #include "session.h"
 #include "sort.h"
 
@@ -33,18 +33,6 @@ static void fail(rv__messages *m, int status)
         m->status = status;
 }
 
-/* Fills every cell of a box with the identity of a built-in combiner. */
-static void fill_identity(unsigned char *box, size_t n, rv_combiner kind)
-{
-    /* -0.0, not +0.0, is the exact identity of a sum: x + -0.0 == x for every x,
-     * including -0.0 itself. */
-    double d = kind == RV_COMBINE_MIN_DOUBLE ? INFINITY : kind == RV_COMBINE_MAX_DOUBLE ? -INFINITY : -0.0;
-    int64_t i = kind == RV_COMBINE_MIN_INT64 ? INT64_MAX : kind == RV_COMBINE_MAX_INT64 ? INT64_MIN : 0;
-    bool is_double = kind <= RV_COMBINE_MAX_DOUBLE;
-    for (size_t k = 0; k < n; k++)
-        memcpy(box + 8 * k, is_double ? (const void *)&d : (const void *)&i, 8);
-}
-
 int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
 {
     const int P = g->session->size;
@@ -67,13 +55,12 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
         if (!m->box || !m->next_box || !m->has || !m->next_has)
             return RV_ENOMEM;
         if (m->kind != RV_COMBINE_CUSTOM) {
-            fill_identity(m->box, n_slots, m->kind);
-            fill_identity(m->next_box, n_slots, m->kind);
+            rv__fill_identity(m->box, n_slots, m->kind);
+            rv__fill_identity(m->next_box, n_slots, m->kind);
             m->broadcast_value = malloc((size_t)g->n_local * 8 + 8);
             m->broadcast_flag = calloc((size_t)g->n_local + 1, 1);
             if (!m->broadcast_value || !m->broadcast_flag)
                 return RV_ENOMEM;
-            fill_identity(m->broadcast_value, g->n_local, m->kind);
         }
     } else {
         m->next_remote = calloc((size_t)P, sizeof *m->next_remote);
@@ -115,50 +102,9 @@ void rv__messages_destroy(rv__messages *m)
     free(m->aligned_message);
     free(m->broadcast_value);
     free(m->broadcast_flag);
-    free(m->in_offsets);
-    free(m->in_sources);
+    rv__pull_index_destroy(&m->pull);
     *m = (rv__messages){0};
 }
-
-/* Folds @p message into cell @p s of @p box with a built-in combiner and marks the
- * slot. Inlined with a constant @p kind, this is one load, one operation and two
- * stores. */
-static inline __attribute__((always_inline)) void fold_builtin(unsigned char *restrict box, uint8_t *restrict has,
-                                                               rv_combiner kind, uint32_t s, const void *message)
-{
-    unsigned char *cell = box + (size_t)s * 8;
-    if (kind <= RV_COMBINE_MAX_DOUBLE) {
-        double a, x;
-        memcpy(&a, cell, 8);
-        memcpy(&x, message, 8);
-        a = kind == RV_COMBINE_SUM_DOUBLE ? a + x : kind == RV_COMBINE_MIN_DOUBLE ? (x < a ? x : a) : (x > a ? x : a);
-        memcpy(cell, &a, 8);
-    } else {
-        int64_t a, x;
-        memcpy(&a, cell, 8);
-        memcpy(&x, message, 8);
-        /* Sums wrap like the two's-complement hardware; the cast avoids signed overflow. */
-        a = kind == RV_COMBINE_SUM_INT64 ? (int64_t)((uint64_t)a + (uint64_t)x)
-          : kind == RV_COMBINE_MIN_INT64 ? (x < a ? x : a) : (x > a ? x : a);
-        memcpy(cell, &a, 8);
-    }
-    has[s] = 1;
-}
-
-/* Runs STATEMENT with K bound, as a compile-time constant, to the built-in combiner
- * @p kind, so that the always-inline helpers it calls become one tight loop per
- * combiner; runs CUSTOM for a program's own combiner. One dispatch, written once,
- * for every place that folds messages. */
-#define WITH_BUILTIN_COMBINER(kind, K, STATEMENT, CUSTOM)                                                  \
-    switch (kind) {                                                                                      \
-    case RV_COMBINE_SUM_DOUBLE: { const rv_combiner K = RV_COMBINE_SUM_DOUBLE; STATEMENT; } break;        \
-    case RV_COMBINE_MIN_DOUBLE: { const rv_combiner K = RV_COMBINE_MIN_DOUBLE; STATEMENT; } break;        \
-    case RV_COMBINE_MAX_DOUBLE: { const rv_combiner K = RV_COMBINE_MAX_DOUBLE; STATEMENT; } break;        \
-    case RV_COMBINE_SUM_INT64: { const rv_combiner K = RV_COMBINE_SUM_INT64; STATEMENT; } break;          \
-    case RV_COMBINE_MIN_INT64: { const rv_combiner K = RV_COMBINE_MIN_INT64; STATEMENT; } break;          \
-    case RV_COMBINE_MAX_INT64: { const rv_combiner K = RV_COMBINE_MAX_INT64; STATEMENT; } break;          \
-    default: CUSTOM; break;                                                                              \
-    }
 
 /* Folds with the program's own combiner: the first message is copied in. */
 static void fold_custom(rv__messages *m, uint32_t s, const void *message)
@@ -174,7 +120,7 @@ static void fold_custom(rv__messages *m, uint32_t s, const void *message)
 
 static void fold(rv__messages *m, uint32_t s, const void *message)
 {
-    WITH_BUILTIN_COMBINER(m->kind, K, fold_builtin(m->next_box, m->next_has, K, s, message),
+    RV__WITH_BUILTIN_COMBINER(m->kind, K, rv__fold_builtin(m->next_box, m->next_has, K, s, message),
                           fold_custom(m, s, message))
 }
 
@@ -187,7 +133,7 @@ static inline __attribute__((always_inline)) void fold_run(rv__messages *m, rv_c
     unsigned char *restrict box = m->next_box;
     uint8_t *restrict has = m->next_has;
     for (size_t i = 0; i < n; i++)
-        fold_builtin(box, has, kind, slots[i], message);
+        rv__fold_builtin(box, has, kind, slots[i], message);
 }
 
 /* Appends one (key[, length], payload) record to a list buffer and counts it in
@@ -256,11 +202,11 @@ void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, co
             rv__messages_send_slot(m, slots[i], message);
         return;
     }
-    WITH_BUILTIN_COMBINER(m->kind, K, fold_run(m, K, slots, n, message), (void)0)
+    RV__WITH_BUILTIN_COMBINER(m->kind, K, fold_run(m, K, slots, n, message), (void)0)
     m->sent += n;
 }
 
-void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
+void rv__messages_broadcast_again(rv__messages *m, uint32_t v, const void *message)
 {
     const rv_graph *g = m->graph;
     uint64_t begin = g->offsets[v], end = rv__graph_edges_end(g, v);
@@ -270,90 +216,8 @@ void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
     }
     /* A second broadcast in one superstep folds into the first: every neighbour
      * would have combined the two anyway. */
-    if (!m->broadcast_flag[v]) {
-        m->n_broadcasters++;
-        m->n_broadcast_edges += end - begin;
-    }
-    WITH_BUILTIN_COMBINER(m->kind, K, fold_builtin(m->broadcast_value, m->broadcast_flag, K, v, message), (void)0)
+    RV__WITH_BUILTIN_COMBINER(m->kind, K, rv__fold_builtin(m->broadcast_value, m->broadcast_flag, K, v, message), (void)0)
     m->sent += end - begin;
-}
-
-/* Builds the in-edges of every slot: a counting sort of the out-edges by target.
- * Sources come out in local order within each slot, so a pull folds in a fixed
- * order. Local vertices are numbered hubs first (see graph.h), so the pull's
- * random reads of broadcast values mostly land in a small, cached prefix. */
-static int build_in_edges(rv__messages *m)
-{
-    const rv_graph *g = m->graph;
-    size_t n_slots = (size_t)g->n_local + g->n_ghost;
-    m->in_offsets = calloc(n_slots + 1, sizeof *m->in_offsets);
-    m->in_sources = malloc((g->m_local ? g->m_local : 1) * sizeof *m->in_sources);
-    if (!m->in_offsets || !m->in_sources)
-        return RV_ENOMEM;
-    for (uint32_t v = 0; v < g->n_local; v++)
-        for (uint64_t e = g->offsets[v], end = rv__graph_edges_end(g, v); e < end; e++)
-            m->in_offsets[g->targets[e] + 1]++;
-    for (size_t t = 0; t < n_slots; t++)
-        m->in_offsets[t + 1] += m->in_offsets[t];
-    for (uint32_t v = 0; v < g->n_local; v++)
-        for (uint64_t e = g->offsets[v], end = rv__graph_edges_end(g, v); e < end; e++)
-            m->in_sources[m->in_offsets[g->targets[e]]++] = v;
-    for (size_t t = n_slots; t > 0; t--)
-        m->in_offsets[t] = m->in_offsets[t - 1];
-    m->in_offsets[0] = 0;
-    return RV_OK;
-}
-
-/* The pull for one built-in combiner: every slot folds the broadcast values of its
- * in-neighbours (the identity for those that did not broadcast). When every edge
- * carries a broadcast, presence is just "has an in-edge" and the loop reads one
- * value per edge, like a plain pull PageRank; otherwise the flags say. */
-enum { PULL_PREFETCH = 32 };
-
-static inline __attribute__((always_inline)) void pull_run(rv__messages *m, rv_combiner kind, bool everyone)
-{
-    const rv_graph *g = m->graph;
-    size_t n_slots = (size_t)g->n_local + g->n_ghost;
-    const uint64_t m_local = g->m_local;
-    const uint64_t *restrict in_offsets = m->in_offsets;
-    const uint32_t *restrict in_sources = m->in_sources;
-    const unsigned char *restrict value = m->broadcast_value;
-    const uint8_t *restrict flag = m->broadcast_flag;
-    unsigned char *restrict box = m->next_box;
-    uint8_t *restrict has = m->next_has;
-    for (size_t t = 0; t < n_slots; t++) {
-        uint64_t begin = in_offsets[t], end = in_offsets[t + 1];
-        if (begin == end)
-            continue;
-        unsigned char acc[8];
-        uint8_t any = has[t];
-        memcpy(acc, box + 8 * t, 8);
-        /* Fold into a local cell so the accumulator stays in a register. The values
-         * are read at random: ask for the one PULL_PREFETCH edges ahead (in_sources
-         * runs on across slots), since no hardware prefetcher can guess it. */
-        for (uint64_t e = begin; e < end; e++) {
-            if (e + PULL_PREFETCH < m_local)
-                __builtin_prefetch(value + 8 * (size_t)in_sources[e + PULL_PREFETCH]);
-            uint32_t s = in_sources[e];
-            uint8_t one = 0;
-            fold_builtin(acc, &one, kind, 0, value + 8 * (size_t)s);
-            any |= everyone ? 1 : flag[s];
-        }
-        memcpy(box + 8 * t, acc, 8);
-        has[t] = any;
-    }
-}
-
-static void pull_broadcasts(rv__messages *m)
-{
-    /* "Everyone" means every edge carries a broadcast: vertices without out-edges
-     * (PageRank's sinks) send nothing either way, so they do not count. */
-    bool everyone = m->n_broadcast_edges == m->graph->m_local;
-    /* everyone, too, is made a constant so that its test leaves the loop. */
-    if (everyone)
-        WITH_BUILTIN_COMBINER(m->kind, K, pull_run(m, K, true), (void)0)
-    else
-        WITH_BUILTIN_COMBINER(m->kind, K, pull_run(m, K, false), (void)0)
 }
 
 /* Folds this superstep's broadcasts into the next box, then forgets them. Pulling
@@ -365,16 +229,13 @@ static void deliver_broadcasts(rv__messages *m)
     if (m->n_broadcasters == 0)
         return;
     bool dense = m->n_broadcast_edges * 20 > g->m_local;
-    if (dense && !m->in_offsets && build_in_edges(m) != RV_OK) {
-        free(m->in_offsets);
-        free(m->in_sources);
-        m->in_offsets = NULL;
-        m->in_sources = NULL;
+    if (dense && !m->pull.built && rv__pull_index_build(&m->pull, g) != RV_OK)
         dense = false; /* no room for the index: pushing works too */
-    }
     if (dense) {
-        pull_broadcasts(m);
-        fill_identity(m->broadcast_value, g->n_local, m->kind);
+        /* "Everyone" means every edge carries a broadcast: vertices without
+         * out-edges (PageRank's sinks) send nothing either way, so they do not count. */
+        bool everyone = m->n_broadcast_edges == g->m_local;
+        rv__pull(&m->pull, m->kind, everyone, m->broadcast_value, m->broadcast_flag, m->next_box, m->next_has);
         memset(m->broadcast_flag, 0, g->n_local);
     } else {
         uint64_t saved = m->sent;
@@ -383,10 +244,9 @@ static void deliver_broadcasts(rv__messages *m)
                 continue;
             rv__messages_send_many(m, g->targets + g->offsets[v], (size_t)(rv__graph_edges_end(g, v) - g->offsets[v]),
                                    m->broadcast_value + 8 * (size_t)v);
-            fill_identity(m->broadcast_value + 8 * (size_t)v, 1, m->kind);
             m->broadcast_flag[v] = 0;
         }
-        m->sent = saved; /* counted when they were broadcast */
+        m->sent = saved; /* broadcasts count by rv__messages_sent() */
     }
     m->n_broadcasters = 0;
     m->n_broadcast_edges = 0;
@@ -556,7 +416,7 @@ fold_records(rv__messages *m, rv_combiner kind, const unsigned char *p, uint64_t
     for (uint64_t i = 0; i < n; i++, p += 12) {
         uint32_t v;
         memcpy(&v, p, 4);
-        fold_builtin(box, has, kind, v, p + 4);
+        rv__fold_builtin(box, has, kind, v, p + 4);
     }
     return p;
 }
@@ -569,7 +429,7 @@ fold_dense(rv__messages *m, rv_combiner kind, const unsigned char *p, const uint
     unsigned char *restrict box = m->next_box;
     uint8_t *restrict has = m->next_has;
     for (uint64_t i = 0; i < n; i++, p += 8)
-        fold_builtin(box, has, kind, mirror[i], p);
+        rv__fold_builtin(box, has, kind, mirror[i], p);
     return p;
 }
 
@@ -625,10 +485,10 @@ static void unpack_all(rv__messages *m, rv_session *s, bool relay)
                 p = end;
                 continue;
             }
-            WITH_BUILTIN_COMBINER(m->kind, K, p = fold_dense(m, K, p, mirror, h.n_dense),
+            RV__WITH_BUILTIN_COMBINER(m->kind, K, p = fold_dense(m, K, p, mirror, h.n_dense),
                                   for (uint64_t i = 0; i < h.n_dense; i++, p += m->size) deliver(m, mirror[i], p, m->size))
         }
-        WITH_BUILTIN_COMBINER(m->kind, K, p = fold_records(m, K, p, h.n_indexed),
+        RV__WITH_BUILTIN_COMBINER(m->kind, K, p = fold_records(m, K, p, h.n_indexed),
                               p = deliver_records(m, p, h.n_indexed))
         p = deliver_by_id(m, m, p, h.n_by_id, relay);
     }
@@ -869,7 +729,7 @@ static void promote_next_inbox(rv__messages *m)
         /* The box read this superstep becomes next superstep's: empty it. */
         memset(m->next_has, 0, n_slots);
         if (m->kind != RV_COMBINE_CUSTOM)
-            fill_identity(m->next_box, n_slots, m->kind);
+            rv__fill_identity(m->next_box, n_slots, m->kind);
     } else {
         if (build_list_inbox(m) != RV_OK)
             fail(m, RV_ENOMEM);
@@ -937,7 +797,7 @@ int rv__messages_restore_pending(rv__messages *m, uint32_t v, const void *messag
         memcpy(m->aligned_message, message, m->size);
         m->combine(cell, m->aligned_message, m->user);
     } else {
-        WITH_BUILTIN_COMBINER(m->kind, K, fold_builtin(m->box, m->has, K, v, message), (void)0)
+        RV__WITH_BUILTIN_COMBINER(m->kind, K, rv__fold_builtin(m->box, m->has, K, v, message), (void)0)
     }
     return RV_OK;
 }

@@ -16,9 +16,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "comm.h"
 #include "graph.h"
+#include "pull.h"
 
 typedef struct rv__messages {
     const rv_graph *graph;
@@ -29,7 +31,8 @@ typedef struct rv__messages {
     void *user;
     bool combining; /* kind is built in, or combine is set */
     int status;  /* first local error while sending or delivering (RV_OK if none) */
-    uint64_t sent; /* messages sent this superstep, before combining */
+    uint64_t sent; /* messages sent this superstep, before combining, except first
+                      broadcasts (see rv__messages_sent()) */
 
     /* Combining mode. A box holds one message per slot, local vertices first and
      * ghosts after them, so a send is one indexed fold whatever the target. The
@@ -47,14 +50,13 @@ typedef struct rv__messages {
      * the barrier the broadcasts are folded into the box either by pushing each
      * broadcaster's out-edges (few broadcasters) or by pulling over the in-edges of
      * every slot (many: random reads and sequential writes beat random
-     * read-modify-writes). Non-broadcasters hold the combiner's identity, so the
-     * pull needs no test per edge. */
+     * read-modify-writes). A value counts only while its flag is set: the flags are
+     * cleared after each delivery, the values are not (pull.h says how a pull
+     * skips the stale ones). */
     unsigned char *broadcast_value; /* [n_local * 8] */
     uint8_t *broadcast_flag;        /* [n_local] */
     uint64_t n_broadcasters, n_broadcast_edges;
-    /* In-edges of every slot, sources as local indices; built on first pull. */
-    uint64_t *in_offsets;  /* [n_local + n_ghost + 1] */
-    uint32_t *in_sources;  /* [m_local] local indices of the sources */
+    rv__pull_index pull; /* the in-edges of every slot, built on the first pull */
 
     /* List mode: (index[, length], payload) records for the next superstep, and the
      * current inbox. Variable-size records carry a 32-bit length after the index. */
@@ -106,7 +108,10 @@ void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
  * combiner chosen once rather than per edge. */
 void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, const void *message);
 /* Sends @p message from local vertex @p v along all its out-edges (rv_send_all). */
-void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message);
+static inline void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message);
+/* rv__messages_broadcast() when it is not a vertex's first broadcast of the superstep
+ * with a built-in combiner. */
+void rv__messages_broadcast_again(rv__messages *m, uint32_t v, const void *message);
 /* Sends to any vertex by id. */
 void rv__messages_send_id(rv__messages *m, uint64_t id, const void *message);
 
@@ -143,6 +148,25 @@ size_t rv__messages_visit_pending(const rv__messages *m, uint32_t v,
                                   void (*visit)(const void *message, size_t bytes, void *arg), void *arg);
 int rv__messages_restore_pending(rv__messages *m, uint32_t v, const void *message, size_t bytes);
 int rv__messages_restore_done(rv__messages *m);
+
+static inline void rv__messages_broadcast(rv__messages *m, uint32_t v, const void *message)
+{
+    /* A vertex's first broadcast in a superstep is stored as it is; the flag says
+     * the value is there (see broadcast_value). Inline: rv_send_all() is called for
+     * nearly every vertex of a PageRank superstep. */
+    if (m->kind == RV_COMBINE_CUSTOM || m->broadcast_flag[v]) {
+        rv__messages_broadcast_again(m, v, message);
+        return;
+    }
+    memcpy(m->broadcast_value + 8 * (size_t)v, message, 8);
+    m->broadcast_flag[v] = 1;
+    m->n_broadcasters++;
+    m->n_broadcast_edges += rv__graph_edges_end(m->graph, v) - m->graph->offsets[v];
+}
+
+/* Messages sent this superstep, before combining: those counted as they were sent,
+ * and one per out-edge of each first broadcast. */
+static inline uint64_t rv__messages_sent(const rv__messages *m) { return m->sent + m->n_broadcast_edges; }
 
 /* The messages for local vertex @p v in the current inbox. */
 static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const void **messages)
