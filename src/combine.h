@@ -20,6 +20,20 @@ static inline void rv__fill_identity(unsigned char *box, size_t n, rv_combiner k
         memcpy(box + 8 * k, identity, 8);
 }
 
+/* Built-in combiner @p kind (a double one) applied to @p a and @p x. */
+static inline __attribute__((always_inline)) double rv__combine_double(rv_combiner kind, double a, double x)
+{
+    return kind == RV_COMBINE_SUM_DOUBLE ? a + x : kind == RV_COMBINE_MIN_DOUBLE ? (x < a ? x : a) : (x > a ? x : a);
+}
+
+/* Built-in combiner @p kind (an int64 one) applied to @p a and @p x. Sums wrap like
+ * the two's-complement hardware; the casts avoid signed overflow. */
+static inline __attribute__((always_inline)) int64_t rv__combine_int64(rv_combiner kind, int64_t a, int64_t x)
+{
+    return kind == RV_COMBINE_SUM_INT64 ? (int64_t)((uint64_t)a + (uint64_t)x)
+         : kind == RV_COMBINE_MIN_INT64 ? (x < a ? x : a) : (x > a ? x : a);
+}
+
 /* Folds the 8-byte @p message into the 8-byte @p cell with built-in combiner @p kind.
  * Inlined with a constant @p kind, this is one load, one operation and one store. */
 static inline __attribute__((always_inline)) void rv__fold_cell(unsigned char *restrict cell, rv_combiner kind,
@@ -29,15 +43,13 @@ static inline __attribute__((always_inline)) void rv__fold_cell(unsigned char *r
         double a, x;
         memcpy(&a, cell, 8);
         memcpy(&x, message, 8);
-        a = kind == RV_COMBINE_SUM_DOUBLE ? a + x : kind == RV_COMBINE_MIN_DOUBLE ? (x < a ? x : a) : (x > a ? x : a);
+        a = rv__combine_double(kind, a, x);
         memcpy(cell, &a, 8);
     } else {
         int64_t a, x;
         memcpy(&a, cell, 8);
         memcpy(&x, message, 8);
-        /* Sums wrap like the two's-complement hardware; the cast avoids signed overflow. */
-        a = kind == RV_COMBINE_SUM_INT64 ? (int64_t)((uint64_t)a + (uint64_t)x)
-          : kind == RV_COMBINE_MIN_INT64 ? (x < a ? x : a) : (x > a ? x : a);
+        a = rv__combine_int64(kind, a, x);
         memcpy(cell, &a, 8);
     }
 }

@@ -404,6 +404,22 @@ static uint64_t compute_all(rv_job *job)
 /* Vertices that will run next superstep: not halted, or with messages waiting. */
 static uint64_t count_next_active(const rv_job *job)
 {
+    if (job->messages.combining) {
+        /* A word of halted flags at a time: the vertices awake by a popcount, and
+         * only the halted ones need their inbox looked at. */
+        const uint32_t n = job->graph->n_local;
+        const uint8_t *has = job->messages.has;
+        uint64_t count = 0;
+        for (uint32_t first = 0; first < n; first += 64) {
+            uint32_t left = n - first;
+            uint64_t valid = left >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << left) - 1;
+            uint64_t halted = job->halted[first >> 6] & valid;
+            count += (uint64_t)__builtin_popcountll(~halted & valid);
+            for (; halted; halted &= halted - 1)
+                count += has[first + (uint32_t)__builtin_ctzll(halted)] != 0;
+        }
+        return count;
+    }
     uint64_t n = 0;
     FOR_EACH_CANDIDATE(job, v, {
         const void *messages;

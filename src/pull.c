@@ -119,77 +119,92 @@ static inline __attribute__((always_inline)) void pull_short(const rv__pull_inde
     rv__fill_identity(identity, 1, kind);
     for (uint64_t i = x->run_slot[r]; i < x->run_slot[r + 1]; i++, e += d) {
         uint32_t t = slots[i];
-        unsigned char acc[8];
-        memcpy(acc, box + 8 * (size_t)t, 8);
         uint8_t any = has[t];
         for (unsigned j = 0; j < d; j++) {
             __builtin_prefetch(value + 8 * (size_t)sources[e + j + PULL_AHEAD]);
-            uint32_t s = sources[e + j];
-            rv__fold_cell(acc, kind, broadcast_of(value, flag, identity, everyone, s));
-            any |= everyone ? 1 : flag[s];
+            any |= everyone ? 1 : flag[sources[e + j]];
         }
-        memcpy(box + 8 * (size_t)t, acc, 8);
+        /* A typed accumulator stays in a register (see DEFINE_PULL_LONG). */
+        if (kind <= RV_COMBINE_MAX_DOUBLE) {
+            double acc, in;
+            memcpy(&acc, box + 8 * (size_t)t, 8);
+            for (unsigned j = 0; j < d; j++) {
+                memcpy(&in, broadcast_of(value, flag, identity, everyone, sources[e + j]), 8);
+                acc = rv__combine_double(kind, acc, in);
+            }
+            memcpy(box + 8 * (size_t)t, &acc, 8);
+        } else {
+            int64_t acc, in;
+            memcpy(&acc, box + 8 * (size_t)t, 8);
+            for (unsigned j = 0; j < d; j++) {
+                memcpy(&in, broadcast_of(value, flag, identity, everyone, sources[e + j]), 8);
+                acc = rv__combine_int64(kind, acc, in);
+            }
+            memcpy(box + 8 * (size_t)t, &acc, 8);
+        }
         has[t] = any;
     }
 }
 
-/* Pulls the long lists with four accumulators: edge i of a list into accumulator
- * i mod 4, so four folds are in flight instead of one. (Four named cells rather
- * than an array, so that the compiler keeps them in registers.) */
-static inline __attribute__((always_inline)) void pull_long(const rv__pull_index *x, uint64_t r, rv_combiner kind,
-                                                            bool everyone, const unsigned char *value,
-                                                            const uint8_t *flag, unsigned char *box, uint8_t *has)
-{
-    const uint32_t *restrict sources = x->sources;
-    const uint32_t *restrict degree = x->long_degree + x->run_long[r];
-    uint64_t e = x->run_edge[r], first = x->run_slot[r];
-    for (uint64_t i = first; i < x->run_slot[r + 1]; i++) {
-        uint32_t t = x->slots[i];
-        uint64_t end = e + degree[i - first];
-        unsigned char identity[8], a0[8], a1[8], a2[8], a3[8];
-        rv__fill_identity(identity, 1, kind);
-        memcpy(a0, identity, 8);
-        memcpy(a1, a0, 8);
-        memcpy(a2, a0, 8);
-        memcpy(a3, a0, 8);
-        uint8_t any = has[t];
-        for (; e + 4 <= end; e += 4) {
-            __builtin_prefetch(value + 8 * (size_t)sources[e + PULL_AHEAD]);
-            __builtin_prefetch(value + 8 * (size_t)sources[e + PULL_AHEAD + 1]);
-            __builtin_prefetch(value + 8 * (size_t)sources[e + PULL_AHEAD + 2]);
-            __builtin_prefetch(value + 8 * (size_t)sources[e + PULL_AHEAD + 3]);
-            uint32_t s0 = sources[e], s1 = sources[e + 1], s2 = sources[e + 2], s3 = sources[e + 3];
-            rv__fold_cell(a0, kind, broadcast_of(value, flag, identity, everyone, s0));
-            rv__fold_cell(a1, kind, broadcast_of(value, flag, identity, everyone, s1));
-            rv__fold_cell(a2, kind, broadcast_of(value, flag, identity, everyone, s2));
-            rv__fold_cell(a3, kind, broadcast_of(value, flag, identity, everyone, s3));
-            any |= everyone ? 1 : flag[s0] | flag[s1] | flag[s2] | flag[s3];
-        }
-        /* The last one to three edges go to accumulators 0, 1 and 2, in turn. */
-        switch (end - e) {
-        case 3:
-            rv__fold_cell(a2, kind, broadcast_of(value, flag, identity, everyone, sources[e + 2]));
-            any |= everyone ? 1 : flag[sources[e + 2]];
-            /* fall through */
-        case 2:
-            rv__fold_cell(a1, kind, broadcast_of(value, flag, identity, everyone, sources[e + 1]));
-            any |= everyone ? 1 : flag[sources[e + 1]];
-            /* fall through */
-        case 1:
-            rv__fold_cell(a0, kind, broadcast_of(value, flag, identity, everyone, sources[e]));
-            any |= everyone ? 1 : flag[sources[e]];
-            break;
-        default:
-            break;
-        }
-        e = end;
-        rv__fold_cell(a0, kind, a1);
-        rv__fold_cell(a2, kind, a3);
-        rv__fold_cell(a0, kind, a2);
-        rv__fold_cell(box + 8 * (size_t)t, kind, a0);
-        has[t] = any;
+/* The long lists of run @p r, with four accumulators of type T folded by COMBINE:
+ * edge i of a list into accumulator i mod 4, so that four folds are in flight
+ * instead of one. Defined once per cell type (double, int64_t): with typed
+ * accumulators the compiler keeps all four in registers, which it does not for
+ * byte cells. */
+#define DEFINE_PULL_LONG(NAME, T, COMBINE)                                                                      \
+    static inline __attribute__((always_inline)) void NAME(const rv__pull_index *x, uint64_t r, rv_combiner kind, \
+                                                           bool everyone, const unsigned char *value,             \
+                                                           const uint8_t *flag, unsigned char *box, uint8_t *has) \
+    {                                                                                                           \
+        const uint32_t *restrict sources = x->sources;                                                          \
+        const uint32_t *restrict degree = x->long_degree + x->run_long[r];                                      \
+        unsigned char identity[8];                                                                              \
+        rv__fill_identity(identity, 1, kind);                                                                   \
+        T zero, a0, a1, a2, a3, in;                                                                             \
+        memcpy(&zero, identity, 8);                                                                             \
+        uint64_t e = x->run_edge[r], first = x->run_slot[r];                                                    \
+        for (uint64_t i = first; i < x->run_slot[r + 1]; i++) {                                                 \
+            uint32_t t = x->slots[i];                                                                           \
+            uint64_t end = e + degree[i - first];                                                               \
+            uint8_t any = has[t];                                                                               \
+            a0 = a1 = a2 = a3 = zero;                                                                           \
+            for (; e + 4 <= end; e += 4) {                                                                      \
+                __builtin_prefetch(value + 8 * (size_t)sources[e + PULL_AHEAD]);                                \
+                __builtin_prefetch(value + 8 * (size_t)sources[e + PULL_AHEAD + 1]);                            \
+                __builtin_prefetch(value + 8 * (size_t)sources[e + PULL_AHEAD + 2]);                            \
+                __builtin_prefetch(value + 8 * (size_t)sources[e + PULL_AHEAD + 3]);                            \
+                uint32_t s0 = sources[e], s1 = sources[e + 1], s2 = sources[e + 2], s3 = sources[e + 3];        \
+                memcpy(&in, broadcast_of(value, flag, identity, everyone, s0), 8);                              \
+                a0 = COMBINE(kind, a0, in);                                                                     \
+                memcpy(&in, broadcast_of(value, flag, identity, everyone, s1), 8);                              \
+                a1 = COMBINE(kind, a1, in);                                                                     \
+                memcpy(&in, broadcast_of(value, flag, identity, everyone, s2), 8);                              \
+                a2 = COMBINE(kind, a2, in);                                                                     \
+                memcpy(&in, broadcast_of(value, flag, identity, everyone, s3), 8);                              \
+                a3 = COMBINE(kind, a3, in);                                                                     \
+                any |= everyone ? 1 : flag[s0] | flag[s1] | flag[s2] | flag[s3];                                \
+            }                                                                                                   \
+            /* The last one to three edges go to accumulators 0, 1 and 2, in turn. */                           \
+            for (unsigned j = 0; e < end; e++, j++) {                                                           \
+                memcpy(&in, broadcast_of(value, flag, identity, everyone, sources[e]), 8);                      \
+                if (j == 0)                                                                                     \
+                    a0 = COMBINE(kind, a0, in);                                                                 \
+                else if (j == 1)                                                                                \
+                    a1 = COMBINE(kind, a1, in);                                                                 \
+                else                                                                                            \
+                    a2 = COMBINE(kind, a2, in);                                                                 \
+                any |= everyone ? 1 : flag[sources[e]];                                                         \
+            }                                                                                                   \
+            T cell;                                                                                             \
+            memcpy(&cell, box + 8 * (size_t)t, 8);                                                              \
+            cell = COMBINE(kind, cell, COMBINE(kind, COMBINE(kind, a0, a1), COMBINE(kind, a2, a3)));            \
+            memcpy(box + 8 * (size_t)t, &cell, 8);                                                              \
+            has[t] = any;                                                                                       \
+        }                                                                                                       \
     }
-}
+
+DEFINE_PULL_LONG(pull_long_double, double, rv__combine_double)
+DEFINE_PULL_LONG(pull_long_int64, int64_t, rv__combine_int64)
 
 static inline __attribute__((always_inline)) void pull_all(const rv__pull_index *x, rv_combiner kind, bool everyone,
                                                            const unsigned char *value, const uint8_t *flag,
@@ -205,7 +220,10 @@ static inline __attribute__((always_inline)) void pull_all(const rv__pull_index 
         pull_short(x, r + 5, kind, everyone, 6, value, flag, box, has);
         pull_short(x, r + 6, kind, everyone, 7, value, flag, box, has);
         pull_short(x, r + 7, kind, everyone, 8, value, flag, box, has);
-        pull_long(x, r + LONG_RUN, kind, everyone, value, flag, box, has);
+        if (kind <= RV_COMBINE_MAX_DOUBLE)
+            pull_long_double(x, r + LONG_RUN, kind, everyone, value, flag, box, has);
+        else
+            pull_long_int64(x, r + LONG_RUN, kind, everyone, value, flag, box, has);
     }
 }
 
