@@ -11,10 +11,10 @@
  * Reference: LDBC Graphalytics specification, section "BFS"; Malewicz et al.,
  * "Pregel" (SIGMOD 2010) for the BSP form.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "rivulet.h"
+#include "source.h"
 #include "stream_paths.h"
 
 typedef struct bfs_params {
@@ -36,18 +36,10 @@ static void init(rv_context *ctx, void *value, void *user)
     *(int64_t *)value = rv_vertex_id(ctx) == params->source ? 0 : unreached;
 }
 
-/* A source that is not a vertex would leave every depth unreached: refuse it. */
 static bool master(rv_master *master, void *user)
 {
     const bfs_params *params = user;
-    if (rv_master_superstep(master) == 0 && rv_master_aggregated_int64(master, AGG_SOURCE_FOUND) == 0) {
-        char message[96];
-        snprintf(message, sizeof message, "bfs: the source vertex %llu is not in the graph",
-                 (unsigned long long)params->source);
-        rv_master_fail(master, message);
-        return false;
-    }
-    return true;
+    return rv__source_is_vertex(master, AGG_SOURCE_FOUND, "bfs", params->source);
 }
 
 static void compute(rv_context *ctx, void *value, const void *messages, size_t n_messages, void *user)

@@ -11,10 +11,10 @@
  * (SIGMOD 2010), section 5.2; LDBC Graphalytics specification, section "SSSP".
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "rivulet.h"
+#include "source.h"
 #include "stream_paths.h"
 
 typedef struct sssp_params {
@@ -33,18 +33,10 @@ static void init(rv_context *ctx, void *value, void *user)
     *(double *)value = rv_vertex_id(ctx) == params->source ? 0.0 : INFINITY;
 }
 
-/* A source that is not a vertex would leave every distance infinite: refuse it. */
 static bool master(rv_master *master, void *user)
 {
     const sssp_params *params = user;
-    if (rv_master_superstep(master) == 0 && rv_master_aggregated_int64(master, AGG_SOURCE_FOUND) == 0) {
-        char message[96];
-        snprintf(message, sizeof message, "sssp: the source vertex %llu is not in the graph",
-                 (unsigned long long)params->source);
-        rv_master_fail(master, message);
-        return false;
-    }
-    return true;
+    return rv__source_is_vertex(master, AGG_SOURCE_FOUND, "sssp", params->source);
 }
 
 static void relax_out_edges(rv_context *ctx, double distance)

@@ -32,8 +32,9 @@
 #include "stream_paths.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
+
+#include "source.h"
 
 /* The parent of the source and of unreached vertices. */
 #define NO_PARENT UINT64_MAX
@@ -82,14 +83,7 @@ static bool master(rv_master *master, void *user)
 {
     path_params *params = user;
     params->trimming = rv_master_aggregated_int64(master, AGG_RESETS) > 0;
-    if (rv_master_superstep(master) == 0 && rv_master_aggregated_int64(master, AGG_SOURCE_FOUND) == 0) {
-        char message[96];
-        snprintf(message, sizeof message, "%s: the source vertex %llu is not in the graph",
-                 params->weighted ? "sssp" : "bfs", (unsigned long long)params->source);
-        rv_master_fail(master, message);
-        return false;
-    }
-    return true;
+    return rv__source_is_vertex(master, AGG_SOURCE_FOUND, params->weighted ? "sssp" : "bfs", params->source);
 }
 
 /* Offers the vertex's distance along its out-edges from @p first on. */
