@@ -4,6 +4,7 @@
  *     rank'(v) = (1 - d) / |V| + d * sum_{u -> v} rank(u) / outdeg(u) + d * S / |V|
  * from rank = 1/|V|, where S is the total rank of the sinks (out-degree 0): a sink's
  * rank is spread evenly over every vertex, so the ranks always sum to 1.
+ * Value: the rank, and the out-degree (see rank_value).
  * Message: a double, rank(u) / outdeg(u). Combiner: sum.
  * Aggregator 0: sum of the sinks' ranks. Master hook: after each superstep it
  * turns that sum into the part of every vertex's new rank that does not depend on
@@ -49,38 +50,46 @@ static const rv_aggregator_spec aggregators[] = {
     {"l1_change", RV_AGG_SUM_DOUBLE},
 };
 
+/* A vertex's value. The out-degree is read from the engine when the vertex starts
+ * and when a stream batch repairs it (its edges may have changed), not in every
+ * superstep: on a dense superstep that call costs PageRank more than its arithmetic.
+ * format() prints the rank, the first field. */
+typedef struct rank_value {
+    double rank;
+    double degree;
+} rank_value;
+
 static void init(rv_context *ctx, void *value, void *user)
 {
     (void)user;
-    *(double *)value = 1.0 / (double)rv_n_vertices(ctx);
+    *(rank_value *)value = (rank_value){.rank = 1.0 / (double)rv_n_vertices(ctx), .degree = (double)rv_out_degree(ctx)};
 }
 
 /* Shares the vertex's rank among its out-neighbours, or with everyone if it is a sink. */
-static void spread(rv_context *ctx, double rank)
+static void spread(rv_context *ctx, const rank_value *v)
 {
-    uint64_t degree = rv_out_degree(ctx);
-    if (degree == 0) {
-        rv_aggregate_double(ctx, AGG_SINK_RANK, rank);
+    if (v->degree == 0) {
+        rv_aggregate_double(ctx, AGG_SINK_RANK, v->rank);
         return;
     }
-    double share = rank / (double)degree;
+    double share = v->rank / v->degree;
     rv_send_all(ctx, &share);
 }
 
 static void compute(rv_context *ctx, void *value, const void *messages, size_t n_messages, void *user)
 {
     const pagerank_params *params = user;
-    double *rank = value;
+    rank_value *v = value;
     uint64_t step = params->superstep;
     if (step > 0) {
         double incoming = n_messages ? *(const double *)messages : 0.0;
         double next = params->base_rank + params->damping * incoming;
         if (params->tolerance > 0.0)
-            rv_aggregate_double(ctx, AGG_L1_CHANGE, fabs(next - *rank));
-        *rank = next;
+            rv_aggregate_double(ctx, AGG_L1_CHANGE, fabs(next - v->rank));
+        v->rank = next;
     }
     if (step < (uint64_t)params->iterations)
-        spread(ctx, *rank);
+        spread(ctx, v);
     else
         rv_vote_to_halt(ctx);
 }
@@ -114,8 +123,10 @@ static void repair(rv_context *ctx, void *value, const rv_change *change, void *
 {
     (void)change;
     const pagerank_params *params = user;
+    rank_value *v = value;
+    v->degree = (double)rv_out_degree(ctx);
     if (params->iterations > 0)
-        spread(ctx, *(double *)value);
+        spread(ctx, v);
     else
         rv_vote_to_halt(ctx);
 }
@@ -139,7 +150,7 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
     *program = (rv_program){
         .api_version = RV_API_VERSION,
         .name = "pagerank",
-        .value_size = sizeof(double),
+        .value_size = sizeof(rank_value),
         .message_size = sizeof(double),
         .init = init,
         .compute = compute,
