@@ -18,6 +18,8 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/stream_lib.sh
+. "$(dirname "$0")/stream_lib.sh"
 
 rv_require_rivulet
 rv_require_validate
@@ -32,34 +34,9 @@ rv_stream() {
     rv_mpirun "$np" "$RIVULET" stream "$@" > "$errfile.stdout" 2> "$errfile"
 }
 
-# batches_equal DIR PREFIX N ALGO: compares DIR/batch-K.snapshot with PREFIX-K.ALGO
-# for K = 0..N; prints the first difference and returns 1 if any.
-batches_equal() {
-    local dir=$1 prefix=$2 n=$3 algo=$4 k
-    for ((k = 0; k <= n; k++)); do
-        local actual expected
-        actual=$(printf '%s/batch-%06d.snapshot' "$dir" "$k")
-        expected="$prefix-$k.$algo"
-        if [ "$algo" = pagerank ]; then
-            if ! "$RV_VALIDATE" --sorted --epsilon 1e-9 epsilon "$expected" "$actual" > "$dir/validate.$k" 2>&1; then
-                echo "batch $k: $(head -n 3 "$dir/validate.$k" | tr '\n' ' ')"
-                return 1
-            fi
-        elif ! cmp -s "$expected" "$actual"; then
-            echo "batch $k: $(diff "$expected" "$actual" 2>&1 | head -n 4 | tr '\n' ' ')"
-            return 1
-        fi
-    done
-}
-
 # metrics ERRFILE: "batch updates rejected" per batch after batch 0, from the metrics lines.
 metrics() {
     sed -n 's/^rivulet: batch=\([0-9]*\) .* updates=\([0-9]*\) rejected=\([0-9]*\) .*/\1 \2 \3/p' "$1" | sed 1d
-}
-
-# modes ERRFILE: the modes of the batches after batch 0, counted ("6 repair").
-modes() {
-    sed -n 's/^rivulet: batch=[1-9][0-9]* mode=\([a-z]*\) .*/\1/p' "$1" | sort | uniq -c | awk '{ print $1, $2 }' | tr '\n' ' '
 }
 
 # changed ERRFILE: the vertices whose output changed, summed over the batches after batch 0.
@@ -103,16 +80,7 @@ for spec in "${scenarios[@]}"; do
         if [ "$entry" != "$algo" ]; then
             IFS=':' read -r -a options <<< "${entry#*:}"
         fi
-        # The recomputation from scratch after every batch.
-        failed=""
-        for ((k = 0; k <= n_batches; k++)); do
-            if ! rv_mpirun 1 "$RIVULET" run "$algo" "$dir/expected-$k" "${options[@]}" \
-                --output "$dir/expected-$k.$algo" --quiet > /dev/null 2> "$dir/run.err"; then
-                failed="rivulet run $algo expected-$k: $(head -n 2 "$dir/run.err")"
-                break
-            fi
-        done
-        if [ -n "$failed" ]; then
+        if ! failed=$(st_recompute "$dir" "$n_batches" "$algo" "${options[@]}"); then
             rv_not_ok "$name: recompute $algo after every batch" "$failed"
             continue
         fi
@@ -132,13 +100,13 @@ for spec in "${scenarios[@]}"; do
                 rv_diag_file "$out.replay"
                 continue
             fi
-            if ! why=$(batches_equal "$out" "$dir/expected" "$n_batches" "$algo"); then
+            if ! why=$(st_batches_equal "$out" "$dir/expected" "$n_batches" "$algo"); then
                 rv_not_ok "$desc" "$why"
             elif ! diff <(metrics "$out.err") "$dir/model.counts" > "$out.metrics.diff"; then
                 rv_not_ok "$desc" "the metrics lines count other updates than the model (batch updates rejected):"
                 rv_diag_file "$out.metrics.diff"
-            elif [ "$(modes "$out.err")" != "$n_batches repair " ]; then
-                rv_not_ok "$desc" "every batch should be repaired; the modes were: $(modes "$out.err")"
+            elif ! st_all_repaired "$out.err" "$n_batches"; then
+                rv_not_ok "$desc" "every batch should be repaired; the modes were: $(st_modes "$out.err" | sort | uniq -c | tr '\n' ' ')"
             elif [ "$(changed "$out.err")" -lt "$n_batches" ]; then
                 # A stream that changes (almost) nothing would test nothing.
                 rv_not_ok "$desc" "only $(changed "$out.err") vertex values changed over $n_batches batches"

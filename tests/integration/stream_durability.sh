@@ -8,24 +8,14 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/stream_lib.sh
+. "$(dirname "$0")/stream_lib.sh"
 
 rv_require_rivulet
 rv_require_validate
 PYTHON=${PYTHON:-python3}
 command -v "$PYTHON" > /dev/null || rv_skip_all "no python3"
 REF="$RV_TOP_SRCDIR/tests/tools/stream_reference.py"
-
-# check DESC COMMAND...: one test, passing when COMMAND succeeds.
-check() {
-    local desc=$1
-    shift
-    if "$@" > "$RV_TMP/check.out" 2>&1; then
-        rv_ok "$desc"
-    else
-        rv_not_ok "$desc" "failed: $*"
-        rv_diag_file "$RV_TMP/check.out"
-    fi
-}
 
 cd "$RV_TMP" || rv_bail "cannot enter $RV_TMP"
 
@@ -57,7 +47,7 @@ crash_and_resume() {
     local status=0
     RV_FAULT=$fault rv_mpirun "$np1" "$RIVULET" "${STREAM[@]}" --updates up.txt --log-dir log \
         --checkpoint-dir ck --checkpoint-every 3 --emit none > crash.out 2> crash.err || status=$?
-    check "$name: RV_FAULT=$fault kills the stream at np=$np1" sh -c "
+    st_check "$name: RV_FAULT=$fault kills the stream at np=$np1" sh -c "
         test $status != 0 && grep -q 'fault injection (RV_FAULT): killing' crash.err"
     status=0
     rv_mpirun "$np2" "$RIVULET" "${STREAM[@]}" --updates up.txt --log-dir log --checkpoint-dir ck \
@@ -69,7 +59,7 @@ crash_and_resume() {
         return
     fi
     echo "# $(grep '^rivulet: resumed' resume.err)"
-    check "$name: --resume at np=$np2 reads every remaining line once" tiles_to_end resume.err
+    st_check "$name: --resume at np=$np2 reads every remaining line once" tiles_to_end resume.err
     rv_validate_check "$name: the final ranks equal PageRank with every update applied once" \
         --sorted --epsilon 1e-9 epsilon expected.pr "$(ls out/batch-*.snapshot | tail -n 1)"
 }
@@ -92,8 +82,8 @@ printf 'X' | dd of=log/r1/log-000000000008.rec bs=1 seek=40 conv=notrunc 2> /dev
 status=0
 rv_mpirun 2 "$RIVULET" "${STREAM[@]}" --updates up.txt --log-dir 'log/r%r' --checkpoint-dir ck \
     --checkpoint-every 6 --resume --emit snapshot --output-dir out > resume.out 2> resume.err || status=$?
-check "damaged log: the stream resumes (exit 0)" test "$status" = 0
-check "damaged log: the bad replicas are reported and re-created" sh -c "
+st_check "damaged log: the stream resumes (exit 0)" test "$status" = 0
+st_check "damaged log: the bad replicas are reported and re-created" sh -c "
     grep -q 'log: batch 8: .*corrupt' resume.err && grep -q 'batch 7: re-created the replica' resume.err &&
     grep -q 'batch 8: re-created the replica' resume.err"
 rv_validate_check "damaged log: the final ranks equal PageRank with every update applied once" \
@@ -107,12 +97,12 @@ RV_FAULT=0:4:mid-apply rv_mpirun 2 "$RIVULET" "${STREAM[@]}" --updates up.txt --
 status=0
 rv_mpirun 2 "$RIVULET" stream pagerank g --tolerance 1e-14 --iterations 3000 --damping 0.5 --batch-size 5 \
     --batch-ms 0 --updates up.txt --log-dir log --resume --emit none > other.out 2> other.err || status=$?
-check "another job's log: refused with one line" sh -c "
+st_check "another job's log: refused with one line" sh -c "
     test $status != 0 && grep -c 'was written by another job' other.err | grep -qx 1"
 status=0
 rv_mpirun 2 "$RIVULET" "${STREAM[@]}" --updates up.txt --log-dir log --emit none > fresh.out 2> fresh.err ||
     status=$?
-check "a fresh stream refuses a log that holds batches" sh -c "
+st_check "a fresh stream refuses a log that holds batches" sh -c "
     test $status != 0 && grep -q 'already holds batches' fresh.err"
 rm -rf log ck
 RV_FAULT=0:4:mid-apply rv_mpirun 1 "$RIVULET" "${STREAM[@]}" --updates up.txt --log-dir log --checkpoint-dir ck \
@@ -122,7 +112,7 @@ status=0
 rv_mpirun 1 "$RIVULET" stream pagerank g --tolerance 1e-14 --iterations 3000 --damping 0.5 --batch-size 5 \
     --batch-ms 0 --updates up.txt --log-dir log --checkpoint-dir ck --resume --emit none > other.out 2> other.err ||
     status=$?
-check "another job's checkpoint: refused with one line" sh -c "
+st_check "another job's checkpoint: refused with one line" sh -c "
     test $status != 0 && grep -q 'cannot resume from the checkpoint .* with other parameters' other.err"
 
 # ---- A TCP client: resend after what is logged, not after what was acknowledged ----------
@@ -169,11 +159,11 @@ wait
 acked=$(sed -n 's/^ack [0-9]* \([0-9]*\) .*/\1/p' acks1.txt | tail -n 1)
 logged=$(sed -n '1s/^logged [0-9]* \([0-9]*\)$/\1/p' acks2.txt)
 echo "# first client: acknowledged through line ${acked:-none}; the resumed stream had logged through ${logged:-?}"
-check "tcp: the killed stream acknowledged batches 1..4, not 5" sh -c "
+st_check "tcp: the killed stream acknowledged batches 1..4, not 5" sh -c "
     grep -q '^logged 0 0$' acks1.txt && grep -q '^ack 4 ' acks1.txt && ! grep -q '^ack 5 ' acks1.txt"
-check "tcp: the resumed stream says it logged more than was acknowledged (batch 5)" sh -c "
+st_check "tcp: the resumed stream says it logged more than was acknowledged (batch 5)" sh -c "
     grep -q '^logged 5 ' acks2.txt && test '${logged:-0}' -gt '${acked:-0}'"
-check "tcp: the resumed stream ends when the client is done (exit 0)" grep -qx 'exit 0' tcp2.status
+st_check "tcp: the resumed stream ends when the client is done (exit 0)" grep -qx 'exit 0' tcp2.status
 rv_validate_check "tcp: the final ranks equal PageRank with every update applied once" \
     --sorted --epsilon 1e-9 epsilon expected.pr "$(ls out/batch-*.snapshot | tail -n 1)"
 

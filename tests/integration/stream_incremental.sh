@@ -20,30 +20,14 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/stream_lib.sh
+. "$(dirname "$0")/stream_lib.sh"
 
 rv_require_rivulet
 PYTHON=${PYTHON:-python3}
 command -v "$PYTHON" > /dev/null || rv_skip_all "no python3"
 REF="$RV_TOP_SRCDIR/tests/tools/stream_reference.py"
 CASES="$RV_TOP_SRCDIR/tests/tools/stream_cases.py"
-
-# batches_equal DIR PREFIX N ALGO: DIR/batch-K.snapshot equals PREFIX-K.ALGO for K = 0..N;
-# prints the first difference and returns 1 if any.
-batches_equal() {
-    local dir=$1 prefix=$2 n=$3 algo=$4 k actual
-    for ((k = 0; k <= n; k++)); do
-        actual=$(printf '%s/batch-%06d.snapshot' "$dir" "$k")
-        if ! cmp -s "$prefix-$k.$algo" "$actual"; then
-            echo "batch $k: $(diff "$prefix-$k.$algo" "$actual" 2>&1 | head -n 4 | tr '\n' ' ')"
-            return 1
-        fi
-    done
-}
-
-# modes ERRFILE: the mode of every batch after batch 0, one a line.
-modes() {
-    sed -n 's/^rivulet: batch=[1-9][0-9]* mode=\([a-z]*\) .*/\1/p' "$1"
-}
 
 # computed ERRFILE: "initial repairs": the vertex computations of batch 0, and of the
 # other batches summed.
@@ -82,15 +66,7 @@ for spec in "${cases[@]}"; do
         if [ "$entry" != "$algo" ]; then
             IFS=':' read -r -a options <<< "${entry#*:}"
         fi
-        failed=""
-        for ((k = 0; k <= n_batches; k++)); do
-            if ! rv_mpirun 1 "$RIVULET" run "$algo" "$dir/expected-$k" "${options[@]}" \
-                --output "$dir/expected-$k.$algo" --quiet > /dev/null 2> "$dir/run.err"; then
-                failed="rivulet run $algo expected-$k: $(head -n 2 "$dir/run.err")"
-                break
-            fi
-        done
-        if [ -n "$failed" ]; then
+        if ! failed=$(st_recompute "$dir" "$n_batches" "$algo" "${options[@]}"); then
             rv_not_ok "$name: recompute $algo after every batch" "$failed"
             continue
         fi
@@ -125,10 +101,10 @@ for spec in "${cases[@]}"; do
                     continue
                 fi
                 read -r initial repairs <<< "$(computed "$out.err")"
-                if ! why=$(batches_equal "$out" "$dir/expected" "$n_batches" "$algo"); then
+                if ! why=$(st_batches_equal "$out" "$dir/expected" "$n_batches" "$algo"); then
                     rv_not_ok "$desc" "$why"
-                elif [ "$(modes "$out.err" | grep -c '^repair$')" != "$n_batches" ]; then
-                    rv_not_ok "$desc" "not every batch was repaired: $(modes "$out.err" | sort | uniq -c | tr '\n' ' ')"
+                elif ! st_all_repaired "$out.err" "$n_batches"; then
+                    rv_not_ok "$desc" "not every batch was repaired: $(st_modes "$out.err" | sort | uniq -c | tr '\n' ' ')"
                 elif [ "$locality" = yes ] && [ $((2 * repairs)) -ge $((n_batches * initial)) ]; then
                     rv_not_ok "$desc" "the repairs ran $repairs computations, $n_batches recomputations would run $((n_batches * initial))"
                 else

@@ -4,6 +4,8 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/stream_lib.sh
+. "$(dirname "$0")/stream_lib.sh"
 
 rv_require_rivulet
 PYTHON=${PYTHON:-python3}
@@ -15,18 +17,6 @@ REF="$RV_TOP_SRCDIR/tests/tools/stream_reference.py"
 if [ "$(id -u)" = 0 ]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
-
-# check DESC COMMAND...: one test, passing when COMMAND succeeds.
-check() {
-    local desc=$1
-    shift
-    if "$@" > "$RV_TMP/check.out" 2>&1; then
-        rv_ok "$desc"
-    else
-        rv_not_ok "$desc" "failed: $*"
-        rv_diag_file "$RV_TMP/check.out"
-    fi
-}
 
 # has FILE TEXT: FILE holds the line TEXT.
 has() { grep -qxF -- "$2" "$1" || { echo "no line '$2' in $1:"; cat "$1"; return 1; }; }
@@ -54,19 +44,19 @@ for np in 1 3; do
     status=0
     rv_mpirun "$np" "$RIVULET" stream sssp g.e --source 1 --updates bad.txt --batch-size 100 --batch-ms 0 \
         --output-dir out > bad.out 2> bad.err || status=$?
-    check "bad lines at np=$np: the stream goes on (exit 0)" test "$status" = 0
-    check "bad lines at np=$np: each rejected with its line and reason" sh -c "
+    st_check "bad lines at np=$np: the stream goes on (exit 0)" test "$status" = 0
+    st_check "bad lines at np=$np: each rejected with its line and reason" sh -c "
         grep -qxF 'rivulet: bad.txt:4: unknown operation '\\''x'\\'' (expected +, -, +v or -v) (line rejected)' bad.err &&
         grep -qxF 'rivulet: bad.txt:5: missing target id (field 3) (line rejected)' bad.err &&
         grep -qxF 'rivulet: bad.txt:6: field 4 (weight): weight is negative: '\\''-1'\\'' (line rejected)' bad.err &&
         grep -qxF 'rivulet: bad.txt:7: too many fields: '\\''-'\\'' takes 3, field 4 is '\\''9'\\'' (line rejected)' bad.err"
-    check "bad lines at np=$np: unknown vertices and missing edges reported, not fatal" sh -c "
+    st_check "bad lines at np=$np: unknown vertices and missing edges reported, not fatal" sh -c "
         grep -qxF 'rivulet: bad.txt:9: - 1 99: no edge 1 -> 99 (ignored)' bad.err &&
         grep -qxF 'rivulet: bad.txt:10: - 99 1: no vertex 99 (ignored)' bad.err &&
         grep -qxF 'rivulet: bad.txt:11: -v 77: no vertex 77 (ignored)' bad.err"
-    check "bad lines at np=$np: the metrics count 5 updates, 4 rejected, 3 ignored" \
+    st_check "bad lines at np=$np: the metrics count 5 updates, 4 rejected, 3 ignored" \
         grep -q '^rivulet: batch=1 mode=repair lines=1-11 updates=5 rejected=4 ignored=3 ' bad.err
-    check "bad lines at np=$np: the good lines were applied" sh -c \
+    st_check "bad lines at np=$np: the good lines were applied" sh -c \
         "grep -qxF '6 5' out/batch-000001.changes && grep -qxF '8 infinity' out/batch-000001.changes"
 done
 
@@ -74,10 +64,10 @@ rm -rf out
 status=0
 rv_mpirun 2 "$RIVULET" stream sssp g.e --source 1 --updates bad.txt --batch-size 1 --batch-ms 0 --strict \
     --output-dir out > strict.out 2> strict.err || status=$?
-check "--strict: the first bad line ends the stream (exit 1)" test "$status" = 1
-check "--strict: one error line naming the file and line" \
+st_check "--strict: the first bad line ends the stream (exit 1)" test "$status" = 1
+st_check "--strict: one error line naming the file and line" \
     has strict.err "rivulet: error: bad.txt:4: unknown operation 'x' (expected +, -, +v or -v)"
-check "--strict: the batch before it was applied, nothing after" \
+st_check "--strict: the batch before it was applied, nothing after" \
     sh -c 'test -f out/batch-000001.changes && ! test -f out/batch-000002.changes'
 
 # ---- A component splits, a shortest path gets longer -----------------------------------
@@ -90,16 +80,16 @@ for np in 1 2 3 4; do
         --output-dir out-sssp --quiet > /dev/null 2>&1
     rv_mpirun "$np" "$RIVULET" stream wcc g.e --updates split.txt --batch-ms 0 --emit snapshot \
         --output-dir out-wcc --quiet > /dev/null 2>&1
-    check "np=$np: '- 2 3' makes 3 unreachable and the path to 4 go round by 5" \
+    st_check "np=$np: '- 2 3' makes 3 unreachable and the path to 4 go round by 5" \
         diff <(printf '1 0\n2 1\n3 infinity\n4 11\n5 10\n6 infinity\n7 infinity\n') out-sssp/batch-000001.snapshot
-    check "np=$np: '- 2 3' leaves wcc one component (3 still hangs on 4)" \
+    st_check "np=$np: '- 2 3' leaves wcc one component (3 still hangs on 4)" \
         diff <(printf '1 1\n2 1\n3 1\n4 1\n5 1\n6 6\n7 6\n') out-wcc/batch-000001.snapshot
 done
 printf -- '- 2 3\n- 5 4\n' > split2.txt
 rm -rf out-wcc
 rv_mpirun 3 "$RIVULET" stream wcc g.e --updates split2.txt --batch-ms 0 --emit snapshot --output-dir out-wcc \
     --quiet > /dev/null 2>&1
-check "np=3: '- 2 3', '- 5 4' split off {3, 4}, labelled 3" \
+st_check "np=3: '- 2 3', '- 5 4' split off {3, 4}, labelled 3" \
     diff <(printf '1 1\n2 1\n3 3\n4 3\n5 1\n6 6\n7 6\n') out-wcc/batch-000001.snapshot
 
 # ---- TCP: acknowledgements, loopback ---------------------------------------------------
@@ -137,10 +127,10 @@ else
     rv_ok "tcp: the listener binds 127.0.0.1 and says its port"
     timeout 60 "$PYTHON" client.py "$port" > acks.txt 2>&1
     wait
-    check "tcp: the stream ends when the client closes its side (exit 0)" has tcp.status "exit 0"
-    check "tcp: one acknowledgement per batch, the bad line rejected" \
+    st_check "tcp: the stream ends when the client closes its side (exit 0)" has tcp.status "exit 0"
+    st_check "tcp: one acknowledgement per batch, the bad line rejected" \
         diff <(printf 'ack 1 2 2 0\nreject 3 unknown operation '\''not'\'' (expected +, -, +v or -v)\nack 2 4 1 1\n') acks.txt
-    check "tcp: the result follows the updates" \
+    st_check "tcp: the result follows the updates" \
         diff <(printf '1 1\n2 1\n3 1\n4 1\n5 1\n6 6\n7 7\n8 7\n9 7\n') out/batch-000002.snapshot
 fi
 
@@ -157,9 +147,9 @@ for _ in $(seq 1 100); do [ -f out/batch-000002.snapshot ] && break; sleep 0.1; 
 kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
-check "--follow: lines appended later are applied" \
+st_check "--follow: lines appended later are applied" \
     diff <(printf '1 0\n2 infinity\n3 infinity\n4 11\n5 10\n6 12\n7 13\n') out/batch-000002.snapshot
-check "--follow: SIGTERM ends the stream cleanly (exit 0)" test "$status" = 0
+st_check "--follow: SIGTERM ends the stream cleanly (exit 0)" test "$status" = 0
 
 # ---- kill -9, then --resume: no logged update lost or applied twice ---------------------
 
@@ -183,16 +173,16 @@ if "$PYTHON" "$REF" gen --seed 21 --vertices 3000 --edges 12000 --updates 120 re
     timeout 120 "$RIVULET" stream pagerank resume-g --tolerance 1e-14 --iterations 3000 --updates resume.txt \
         --batch-size 2 --batch-ms 0 --log-dir log --resume --emit snapshot --output-dir out \
         > resume2.out 2> resume2.err || status=$?
-    check "resume: the resumed stream ends cleanly (exit 0)" test "$status" = 0
+    st_check "resume: the resumed stream ends cleanly (exit 0)" test "$status" = 0
     echo "# killed after $applied batches were applied; $(grep '^rivulet: resumed:' resume2.err)"
     # Every line of the file exactly once: the batches' line ranges tile 1..N.
     last=$(grep -c '' resume.txt)
-    check "resume: the batches cover lines 1..$last once each (replayed and new)" sh -c "
+    st_check "resume: the batches cover lines 1..$last once each (replayed and new)" sh -c "
         sed -n 's/^rivulet: batch=[1-9][0-9]* .* lines=\([0-9]*\)-\([0-9]*\) .*/\1 \2/p' resume2.err |
         awk -v last=$last 'BEGIN { next_line = 1 } \$1 != next_line { exit 1 } { next_line = \$2 + 1 } END { exit next_line != last + 1 }'"
     final=$(ls out/batch-*.snapshot | tail -n 1)
     if [ -x "${RV_VALIDATE:-}" ]; then
-        check "resume: the final ranks equal a recomputation on the whole stream" \
+        st_check "resume: the final ranks equal a recomputation on the whole stream" \
             "$RV_VALIDATE" --sorted --epsilon 1e-9 epsilon resume-expected.pr "$final"
     fi
 else
