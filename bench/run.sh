@@ -55,6 +55,7 @@ TOLERANCE=1e-9
 die() { echo "run.sh: $*" >&2; exit 2; }
 
 [[ $SCALE =~ ^[0-9]+$ && $EDGE_FACTOR =~ ^[0-9]+$ ]] || die "usage: run.sh [SCALE [EDGEFACTOR]] (integers)"
+[[ $RIVULET_RUNS =~ ^[1-9][0-9]*$ ]] || die "RIVULET_RUNS must be a positive integer, not '$RIVULET_RUNS'"
 for tool in "$RIVULET" "$RV_RMAT" "$RV_PR_YARDSTICK"; do
     [[ -x $tool ]] || die "$tool not found or not executable (run from the build directory after 'make bench', or set RIVULET / RV_RMAT / RV_PR_YARDSTICK)"
 done
