@@ -106,6 +106,18 @@ void rv__messages_destroy(rv__messages *m)
     *m = (rv__messages){0};
 }
 
+/* Empties the next box if it still holds old messages (see next_stale). */
+static void ready_next(rv__messages *m)
+{
+    if (!m->next_stale)
+        return;
+    size_t n_slots = (size_t)m->graph->n_local + m->graph->n_ghost;
+    memset(m->next_has, 0, n_slots);
+    if (m->kind != RV_COMBINE_CUSTOM)
+        rv__fill_identity(m->next_box, n_slots, m->kind);
+    m->next_stale = false;
+}
+
 /* Folds with the program's own combiner: the first message is copied in. */
 static void fold_custom(rv__messages *m, uint32_t s, const void *message)
 {
@@ -187,6 +199,7 @@ void rv__messages_send_slot_bytes(rv__messages *m, uint32_t slot, const void *da
 void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
 {
     if (m->combining) {
+        ready_next(m);
         m->sent++;
         fold(m, slot, message);
         return;
@@ -196,6 +209,7 @@ void rv__messages_send_slot(rv__messages *m, uint32_t slot, const void *message)
 
 void rv__messages_send_many(rv__messages *m, const uint32_t *slots, size_t n, const void *message)
 {
+    ready_next(m);
     /* The combiner is chosen once per call, so each kind gets a tight loop. */
     if (m->kind == RV_COMBINE_CUSTOM) {
         for (size_t i = 0; i < n; i++)
@@ -235,7 +249,9 @@ static void deliver_broadcasts(rv__messages *m)
         /* "Everyone" means every edge carries a broadcast: vertices without
          * out-edges (PageRank's sinks) send nothing either way, so they do not count. */
         bool everyone = m->n_broadcast_edges == g->m_local;
-        rv__pull(&m->pull, m->kind, everyone, m->broadcast_value, m->broadcast_flag, m->next_box, m->next_has);
+        rv__pull(&m->pull, m->kind, everyone, m->next_stale, m->broadcast_value, m->broadcast_flag, m->next_box,
+                 m->next_has);
+        m->next_stale = false;
         memset(m->broadcast_flag, 0, g->n_local);
     } else {
         uint64_t saved = m->sent;
@@ -678,6 +694,8 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
     uint64_t *n_indexed = m->recv_bytes; /* borrowed until the exchange fills it */
     if (m->combining && m->kind != RV_COMBINE_CUSTOM)
         deliver_broadcasts(m);
+    if (m->combining)
+        ready_next(m); /* what arrives folds into it */
     for (int r = 0; r < P; r++) {
         /* Nothing for a rank means an empty block, not even a header. */
         m->send_bytes[r] = section_bytes(m, r, &n_indexed[r]);
@@ -717,7 +735,6 @@ int rv__messages_exchange(rv__messages *m, rv_session *s, uint64_t *bytes_sent)
 /* The next inbox becomes the current one, and the next starts empty. */
 static void promote_next_inbox(rv__messages *m)
 {
-    const rv_graph *g = m->graph;
     if (m->combining) {
         unsigned char *t = m->box;
         m->box = m->next_box;
@@ -725,11 +742,9 @@ static void promote_next_inbox(rv__messages *m)
         uint8_t *b = m->has;
         m->has = m->next_has;
         m->next_has = b;
-        size_t n_slots = (size_t)g->n_local + g->n_ghost;
-        /* The box read this superstep becomes next superstep's: empty it. */
-        memset(m->next_has, 0, n_slots);
-        if (m->kind != RV_COMBINE_CUSTOM)
-            rv__fill_identity(m->next_box, n_slots, m->kind);
+        /* The box read this superstep becomes next superstep's, emptied when first
+         * used (see next_stale). */
+        m->next_stale = true;
     } else {
         if (build_list_inbox(m) != RV_OK)
             fail(m, RV_ENOMEM);

@@ -44,6 +44,11 @@ typedef struct rv__messages {
      * the hub vertices of skewed graphs that receive from many edges in a row. */
     unsigned char *box, *next_box; /* [(n_local + n_ghost) * size] */
     uint8_t *has, *next_has;       /* [n_local + n_ghost] */
+    /* The next box still holds the superstep before last's messages: it is emptied
+     * only when something is first sent into it. A dense pull empties it block by
+     * block as it goes (pull.h), saving a pass over the box when nothing else was
+     * sent. */
+    bool next_stale;
 
     /* Broadcasts: with a built-in combiner, rv_send_all() only records the value a
      * vertex sends to all its out-neighbours (folded, if it broadcasts twice). At

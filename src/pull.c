@@ -32,7 +32,7 @@ static uint64_t run_of(size_t t, uint64_t d)
 int rv__pull_index_build(rv__pull_index *x, const rv_graph *g)
 {
     size_t n_slots = (size_t)g->n_local + g->n_ghost;
-    *x = (rv__pull_index){0};
+    *x = (rv__pull_index){.n_slots = n_slots};
     x->n_runs = (uint64_t)(n_slots + RV__PULL_BLOCK - 1) / RV__PULL_BLOCK * RV__PULL_RUNS;
     /* at[t]: first the in-degree of slot t, then where its next source goes. */
     uint64_t *at = calloc(n_slots + 1, sizeof *at);
@@ -207,11 +207,16 @@ DEFINE_PULL_LONG(pull_long_double, double, rv__combine_double)
 DEFINE_PULL_LONG(pull_long_int64, int64_t, rv__combine_int64)
 
 static inline __attribute__((always_inline)) void pull_all(const rv__pull_index *x, rv_combiner kind, bool everyone,
-                                                           const unsigned char *value, const uint8_t *flag,
-                                                           unsigned char *box, uint8_t *has)
+                                                           bool reset, const unsigned char *value,
+                                                           const uint8_t *flag, unsigned char *box, uint8_t *has)
 {
     _Static_assert(RV__PULL_SHORT_MAX == 8, "pull_all() has one pull_short() per short in-degree");
-    for (uint64_t r = 0; r < x->n_runs; r += RV__PULL_RUNS) {
+    for (uint64_t r = 0, first = 0; r < x->n_runs; r += RV__PULL_RUNS, first += RV__PULL_BLOCK) {
+        if (reset) {
+            size_t n = x->n_slots - first < RV__PULL_BLOCK ? x->n_slots - first : RV__PULL_BLOCK;
+            rv__fill_identity(box + 8 * first, n, kind);
+            memset(has + first, 0, n);
+        }
         pull_short(x, r + 0, kind, everyone, 1, value, flag, box, has);
         pull_short(x, r + 1, kind, everyone, 2, value, flag, box, has);
         pull_short(x, r + 2, kind, everyone, 3, value, flag, box, has);
@@ -227,12 +232,12 @@ static inline __attribute__((always_inline)) void pull_all(const rv__pull_index 
     }
 }
 
-void rv__pull(const rv__pull_index *x, rv_combiner kind, bool everyone, const unsigned char *value,
+void rv__pull(const rv__pull_index *x, rv_combiner kind, bool everyone, bool reset, const unsigned char *value,
               const uint8_t *flag, unsigned char *box, uint8_t *has)
 {
     /* Both the combiner and everyone become constants, so their tests leave the loops. */
     if (everyone)
-        RV__WITH_BUILTIN_COMBINER(kind, K, pull_all(x, K, true, value, flag, box, has), (void)0)
+        RV__WITH_BUILTIN_COMBINER(kind, K, pull_all(x, K, true, reset, value, flag, box, has), (void)0)
     else
-        RV__WITH_BUILTIN_COMBINER(kind, K, pull_all(x, K, false, value, flag, box, has), (void)0)
+        RV__WITH_BUILTIN_COMBINER(kind, K, pull_all(x, K, false, reset, value, flag, box, has), (void)0)
 }

@@ -40,6 +40,7 @@ enum {
 
 typedef struct rv__pull_index {
     bool built;
+    size_t n_slots;
     uint64_t n_runs; /* RV__PULL_RUNS per block */
     /* Run r (block r / RV__PULL_RUNS; in-degree r % RV__PULL_RUNS + 1, or long for
      * the last of a block) holds slots[run_slot[r] .. run_slot[r + 1]), ascending,
@@ -58,8 +59,12 @@ void rv__pull_index_destroy(rv__pull_index *x);
 /* Folds into @p box (8-byte cells, one per slot) the value[s] of every in-neighbour s
  * that broadcast, with built-in combiner @p kind, and sets has[] for each slot that
  * got one. flag[s] says whether s broadcast (value[s] is stale otherwise); with
- * @p everyone every vertex with out-edges did, and the flags are not read. */
-void rv__pull(const rv__pull_index *x, rv_combiner kind, bool everyone, const unsigned char *value,
+ * @p everyone every vertex with out-edges did, and the flags are not read.
+ * With @p reset, box and has hold nothing yet (not even the identity): each block's
+ * cells are set to the identity and its flags cleared just before its runs fold
+ * into them, while they are in cache, instead of in a pass of their own over the
+ * whole box. */
+void rv__pull(const rv__pull_index *x, rv_combiner kind, bool everyone, bool reset, const unsigned char *value,
               const uint8_t *flag, unsigned char *box, uint8_t *has);
 
 #endif

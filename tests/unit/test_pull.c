@@ -117,7 +117,8 @@ static void reference_pull(const test_graph *t, rv_combiner kind, const unsigned
 
 /* Builds the index of a random graph and pulls with every built-in combiner, every
  * vertex broadcasting or one in three, onto a box that already holds some pushed
- * messages; the box and the presence flags must equal the reference bit for bit. */
+ * messages, and (reset mode) onto a box of garbage that the pull must empty first;
+ * the box and the presence flags must equal the reference bit for bit. */
 static void check_pull(uint32_t n_local, uint32_t n_ghost, unsigned max_degree, bool slack)
 {
     test_graph t;
@@ -130,7 +131,8 @@ static void check_pull(uint32_t n_local, uint32_t n_ghost, unsigned max_degree, 
                   *expected_box = malloc(8 * n_slots + 8);
     uint8_t *flag = calloc(n_local + 1, 1), *has = calloc(n_slots + 1, 1), *expected_has = calloc(n_slots + 1, 1);
     for (rv_combiner kind = RV_COMBINE_SUM_DOUBLE; kind <= RV_COMBINE_MAX_INT64; kind++) {
-        for (int everyone = 0; everyone <= 1; everyone++) {
+        for (int mode = 0; mode < 4; mode++) {
+            bool everyone = mode & 1, reset = mode & 2;
             for (uint32_t v = 0; v < n_local; v++) {
                 flag[v] = everyone || next_random() % 3 == 0;
                 uint64_t r = next_random();
@@ -147,7 +149,7 @@ static void check_pull(uint32_t n_local, uint32_t n_ghost, unsigned max_degree, 
             /* A few slots already hold a pushed message. */
             rv__fill_identity(box, n_slots, kind);
             memset(has, 0, n_slots);
-            for (size_t s = 0; s < n_slots; s += 7) {
+            for (size_t s = 0; !reset && s < n_slots; s += 7) {
                 int64_t i = (int64_t)s;
                 double d = (double)s * 0.5;
                 memcpy(box + 8 * s, kind <= RV_COMBINE_MAX_DOUBLE ? (const void *)&d : (const void *)&i, 8);
@@ -156,7 +158,12 @@ static void check_pull(uint32_t n_local, uint32_t n_ghost, unsigned max_degree, 
             memcpy(expected_box, box, 8 * n_slots);
             memcpy(expected_has, has, n_slots);
             reference_pull(&t, kind, value, flag, expected_box, expected_has);
-            rv__pull(&x, kind, everyone, value, flag, box, has);
+            if (reset) {
+                /* Old messages: NaN cells (0xff bytes) and set flags, which the pull must not fold onto. */
+                memset(box, 0xff, 8 * n_slots);
+                memset(has, 1, n_slots);
+            }
+            rv__pull(&x, kind, everyone, reset, value, flag, box, has);
             CU_ASSERT_EQUAL(memcmp(box, expected_box, 8 * n_slots), 0);
             CU_ASSERT_EQUAL(memcmp(has, expected_has, n_slots), 0);
         }
@@ -212,7 +219,7 @@ static void test_long_list_order(void)
         flag[v] = 1;
     }
     rv__fill_identity((unsigned char *)box, 12, RV_COMBINE_SUM_DOUBLE);
-    rv__pull(&x, RV_COMBINE_SUM_DOUBLE, true, (const unsigned char *)value, flag, (unsigned char *)box, has);
+    rv__pull(&x, RV_COMBINE_SUM_DOUBLE, true, false, (const unsigned char *)value, flag, (unsigned char *)box, has);
     /* Edges 0..10 carry sources 1..11: accumulator 0 gets sources 1, 5, 9, 1 gets
      * 2, 6, 10, 2 gets 3, 7, 11, and 3 gets 4, 8. A sequential sum loses every 1.0
      * to the 1e16 before it; the accumulators add them up first. */
@@ -228,7 +235,7 @@ static void test_long_list_order(void)
     rv__pull_index_destroy(&x);
 }
 
-/* No edges at all: an empty index, and a pull that changes nothing. */
+/* No edges at all: an empty index, and a pull that changes nothing, or only empties the box. */
 static void test_no_edges(void)
 {
     uint64_t offsets[4] = {0};
@@ -238,9 +245,16 @@ static void test_no_edges(void)
     CU_ASSERT_EQUAL_FATAL(rv__pull_index_build(&x, &g), RV_OK);
     int64_t value[3] = {1, 2, 3}, box[5] = {7, 7, 7, 7, 7};
     uint8_t flag[3] = {1, 1, 1}, has[5] = {0};
-    rv__pull(&x, RV_COMBINE_SUM_INT64, true, (const unsigned char *)value, flag, (unsigned char *)box, has);
+    rv__pull(&x, RV_COMBINE_SUM_INT64, true, false, (const unsigned char *)value, flag, (unsigned char *)box, has);
     for (int s = 0; s < 5; s++) {
         CU_ASSERT_EQUAL(box[s], 7);
+        CU_ASSERT_EQUAL(has[s], 0);
+    }
+    /* Reset mode still empties every slot, those without in-edges included. */
+    memset(has, 1, sizeof has);
+    rv__pull(&x, RV_COMBINE_SUM_INT64, true, true, (const unsigned char *)value, flag, (unsigned char *)box, has);
+    for (int s = 0; s < 5; s++) {
+        CU_ASSERT_EQUAL(box[s], 0);
         CU_ASSERT_EQUAL(has[s], 0);
     }
     rv__pull_index_destroy(&x);
