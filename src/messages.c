@@ -19,6 +19,9 @@ typedef struct section_header {
     uint64_t n_by_id;   /* (uint64 id, payload) records */
 } section_header;
 
+/* n_broadcast_edges when it is not counted yet. */
+#define UNKNOWN_EDGES UINT64_MAX
+
 /* Whether the section for rank @p r can go dense: every ghost of r was touched. */
 static bool all_ghosts_touched(const rv__messages *m, int r, uint64_t n_touched)
 {
@@ -37,7 +40,7 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
 {
     const int P = g->session->size;
     *m = (rv__messages){.graph = g, .size = p->message_size, .variable = p->message_size == RV_MESSAGE_VARIABLE,
-                        .kind = p->combiner, .combine = p->combine, .user = p->user,
+                        .kind = p->combiner, .combine = p->combine, .user = p->user, .n_broadcast_edges = UNKNOWN_EDGES,
                         .combining = p->combiner != RV_COMBINE_CUSTOM || p->combine};
     m->by_id = calloc((size_t)P, sizeof *m->by_id);
     m->n_by_id = calloc((size_t)P, sizeof *m->n_by_id);
@@ -59,8 +62,15 @@ int rv__messages_init(rv__messages *m, const rv_graph *g, const rv_program *p)
             rv__fill_identity(m->next_box, n_slots, m->kind);
             m->broadcast_value = malloc((size_t)g->n_local * 8 + 8);
             m->broadcast_flag = calloc((size_t)g->n_local + 1, 1);
-            if (!m->broadcast_value || !m->broadcast_flag)
+            m->sink_bits = calloc((size_t)g->n_local / 64 + 1, sizeof *m->sink_bits);
+            if (!m->broadcast_value || !m->broadcast_flag || !m->sink_bits)
                 return RV_ENOMEM;
+            for (uint32_t v = 0; v < g->n_local; v++) {
+                if (rv__graph_edges_end(g, v) > g->offsets[v])
+                    m->n_senders++;
+                else
+                    m->sink_bits[v >> 6] |= UINT64_C(1) << (v & 63);
+            }
         }
     } else {
         m->next_remote = calloc((size_t)P, sizeof *m->next_remote);
@@ -102,6 +112,7 @@ void rv__messages_destroy(rv__messages *m)
     free(m->aligned_message);
     free(m->broadcast_value);
     free(m->broadcast_flag);
+    free(m->sink_bits);
     rv__pull_index_destroy(&m->pull);
     *m = (rv__messages){0};
 }
@@ -234,6 +245,34 @@ void rv__messages_broadcast_again(rv__messages *m, uint32_t v, const void *messa
     m->sent += end - begin;
 }
 
+/* Whether every vertex with out-edges broadcast: every edge then carries a
+ * broadcast (vertices without out-edges, PageRank's sinks, send nothing either way). */
+static bool everyone_broadcast(const rv__messages *m)
+{
+    return m->n_broadcasting_senders == m->n_senders;
+}
+
+/* The out-edges of this superstep's broadcasters. */
+static uint64_t broadcast_edges(rv__messages *m)
+{
+    const rv_graph *g = m->graph;
+    if (m->n_broadcast_edges != UNKNOWN_EDGES)
+        return m->n_broadcast_edges;
+    uint64_t n = 0;
+    if (everyone_broadcast(m))
+        n = g->m_local;
+    else
+        for (uint32_t v = 0; m->n_broadcasting_senders > 0 && v < g->n_local; v++)
+            if (m->broadcast_flag[v])
+                n += rv__graph_edges_end(g, v) - g->offsets[v];
+    return m->n_broadcast_edges = n;
+}
+
+uint64_t rv__messages_sent(rv__messages *m)
+{
+    return m->sent + (m->broadcast_flag ? broadcast_edges(m) : 0);
+}
+
 /* Folds this superstep's broadcasts into the next box, then forgets them. Pulling
  * pays when the broadcasters own a good share of the edges (Ligra's |E|/20 rule),
  * and costs the in-edge index once. */
@@ -242,13 +281,11 @@ static void deliver_broadcasts(rv__messages *m)
     const rv_graph *g = m->graph;
     if (m->n_broadcasters == 0)
         return;
-    bool dense = m->n_broadcast_edges * 20 > g->m_local;
+    bool dense = broadcast_edges(m) * 20 > g->m_local;
     if (dense && !m->pull.built && rv__pull_index_build(&m->pull, g) != RV_OK)
         dense = false; /* no room for the index: pushing works too */
     if (dense) {
-        /* "Everyone" means every edge carries a broadcast: vertices without
-         * out-edges (PageRank's sinks) send nothing either way, so they do not count. */
-        bool everyone = m->n_broadcast_edges == g->m_local;
+        bool everyone = everyone_broadcast(m);
         rv__pull(&m->pull, m->kind, everyone, m->next_stale, m->broadcast_value, m->broadcast_flag, m->next_box,
                  m->next_has);
         m->next_stale = false;
@@ -265,7 +302,8 @@ static void deliver_broadcasts(rv__messages *m)
         m->sent = saved; /* broadcasts count by rv__messages_sent() */
     }
     m->n_broadcasters = 0;
-    m->n_broadcast_edges = 0;
+    m->n_broadcasting_senders = 0;
+    m->n_broadcast_edges = UNKNOWN_EDGES;
 }
 
 /* The local index of @p id, which this rank owns, or UINT32_MAX when it is not a

@@ -60,7 +60,16 @@ typedef struct rv__messages {
      * skips the stale ones). */
     unsigned char *broadcast_value; /* [n_local * 8] */
     uint8_t *broadcast_flag;        /* [n_local] */
-    uint64_t n_broadcasters, n_broadcast_edges;
+    /* A broadcast is counted without reading the CSR offsets (a stream as long as
+     * the values): a bit map of the vertices without out-edges, small enough to stay
+     * in cache, tells whether it reaches any edge. When every vertex with out-edges
+     * broadcast, the edges they cover are all m_local; otherwise they are summed
+     * over the flags once, when first asked (rv__messages_sent()). */
+    uint64_t *sink_bits;           /* [n_local / 64 + 1]: bit v set when v has no out-edge */
+    uint64_t n_senders;            /* local vertices with out-edges */
+    uint64_t n_broadcasters;       /* first broadcasts this superstep */
+    uint64_t n_broadcasting_senders; /* ... of them by vertices with out-edges */
+    uint64_t n_broadcast_edges;    /* out-edges of the broadcasters, or UINT64_MAX: not counted yet */
     rv__pull_index pull; /* the in-edges of every slot, built on the first pull */
 
     /* List mode: (index[, length], payload) records for the next superstep, and the
@@ -166,12 +175,13 @@ static inline void rv__messages_broadcast(rv__messages *m, uint32_t v, const voi
     memcpy(m->broadcast_value + 8 * (size_t)v, message, 8);
     m->broadcast_flag[v] = 1;
     m->n_broadcasters++;
-    m->n_broadcast_edges += rv__graph_edges_end(m->graph, v) - m->graph->offsets[v];
+    m->n_broadcasting_senders += !(m->sink_bits[v >> 6] >> (v & 63) & 1);
+    m->n_broadcast_edges = UINT64_MAX; /* to be counted again, see rv__messages_sent() */
 }
 
 /* Messages sent this superstep, before combining: those counted as they were sent,
  * and one per out-edge of each first broadcast. */
-static inline uint64_t rv__messages_sent(const rv__messages *m) { return m->sent + m->n_broadcast_edges; }
+uint64_t rv__messages_sent(rv__messages *m);
 
 /* The messages for local vertex @p v in the current inbox. */
 static inline size_t rv__messages_for(const rv__messages *m, uint32_t v, const void **messages)

@@ -128,6 +128,47 @@ static void test_builtin_combiner_folds_to_one_message(void)
     CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
 }
 
+/* Superstep 0: every vertex broadcasts its id, vertex 4 too, though it has no
+ * out-edge. Superstep 1: each records what came (in sum); all but vertex 3 broadcast
+ * ten times their id. Superstep 2: each records what came (in count, here a second
+ * sum). In superstep 1 as many vertices broadcast as have out-edges, but one of
+ * them (4) has none: not every edge carries a value, and the pull must skip the
+ * stale one of vertex 3. */
+static void sink_broadcast_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    (void)user;
+    inbox_value *v = value;
+    int64_t id = (int64_t)rv_vertex_id(ctx), got = n ? *(const int64_t *)messages : 0;
+    if (rv_superstep(ctx) == 0) {
+        rv_send_all(ctx, &id);
+    } else if (rv_superstep(ctx) == 1) {
+        v->sum = got;
+        int64_t ten = 10 * id;
+        if (id != 3)
+            rv_send_all(ctx, &ten);
+    } else {
+        v->count = got;
+        rv_vote_to_halt(ctx);
+    }
+}
+
+static void test_broadcasts_from_vertices_without_edges(void)
+{
+    rv_program p = inbox_program(false);
+    p.compute = sink_broadcast_compute;
+    p.combiner = RV_COMBINE_SUM_INT64;
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
+    rv_run_stats stats;
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+    /* Superstep 0: the 4 edges; superstep 1: those of vertices 1 and 2 (4 has none). */
+    CU_ASSERT_EQUAL(stats.messages_sent, 4 + 3);
+    CU_ASSERT_EQUAL(stats.supersteps, 3);
+    expectation e[] = {{1, 3, 0}, {2, 1, 10}, {3, 1 + 2, 10 + 20}, {4, 0, 0}, {0, 0, 0}};
+    rv_job_foreach_local(job, check_value, e);
+    rv_job_free(&job);
+}
+
 /* ---- Variable-size messages ------------------------------------------------ */
 
 /* Superstep 0: vertex v sends along its edges a message of v words, each v, and to
@@ -583,6 +624,7 @@ static void add_suite(const char *name, int (*load)(void))
     CU_add_test(suite, "byte sends with a fixed size", test_byte_sends_with_fixed_size);
     CU_add_test(suite, "per-edge program state", test_edge_values);
     CU_add_test(suite, "broadcasts pushed and pulled", test_broadcast_push_and_pull);
+    CU_add_test(suite, "broadcasts from vertices without edges", test_broadcasts_from_vertices_without_edges);
     CU_add_test(suite, "messages by id reach their vertex", test_messages_by_id_reach_their_vertex);
     CU_add_test(suite, "aggregators visible next superstep", test_aggregators_are_visible_next_superstep);
     CU_add_test(suite, "superstep limit and continuing", test_superstep_limit_and_resume);
