@@ -13,7 +13,8 @@
 #                    targets                           (default "bfs wcc cdlp"; "" for none)
 #   CDLP_ITERATIONS  CDLP rounds                       (default 10)
 #   SEED             R-MAT seed                        (default 1)
-#   YARDSTICK_RUNS   yardstick repeats, fastest kept   (default 3)
+#   YARDSTICK_RUNS   yardstick runs, fastest kept      (default 3; taken in turns with
+#                    rivulet's runs, one process each)
 #   RIVULET_RUNS     rivulet PageRank repeats per np   (default: YARDSTICK_RUNS). The
 #                    s/iter compared is the fastest run's, as for the yardstick; load
 #                    MB/s is the median run's, memory the largest
@@ -108,22 +109,36 @@ compare_outputs() {
         END { if (!bad) { if (NR == 0) print "bad empty output"; else printf "ok (max rel. diff %.2g)\n", worst } }'
 }
 
-# ---- Runs. For each P: the yardstick with P threads, then rivulet with P ranks.
-REPORT_ARGS=()
-for P in $NPS; do
-    echo "np=$P: yardstick with $P thread(s) ..." >&2
-    if ! OMP_NUM_THREADS=$P "$RV_PR_YARDSTICK" "$GRAPH" --iterations "$ITERATIONS" --runs "$YARDSTICK_RUNS" \
-            --output "$WORK/yardstick-$P.out" >"$WORK/yardstick-$P.txt" 2>"$WORK/yardstick-$P.err"; then
+# ---- Runs. For each P, rounds of one yardstick run (P threads) and one rivulet run (P
+# ranks), so that both sides sample the same minutes of a machine whose speed drifts;
+# each side keeps its fastest run. Every rivulet output is checked against the
+# yardstick's.
+run_yardstick() { # P ROUND [--output FILE]
+    local P=$1 k=$2
+    shift 2
+    echo "np=$P: yardstick with $P thread(s) (run $k of $YARDSTICK_RUNS) ..." >&2
+    if ! OMP_NUM_THREADS=$P "$RV_PR_YARDSTICK" "$GRAPH" --iterations "$ITERATIONS" --runs 1 "$@" \
+            >"$WORK/yardstick-$P-$k.txt" 2>"$WORK/yardstick-$P.err"; then
         cat "$WORK/yardstick-$P.err" >&2
         die "the yardstick failed"
     fi
+}
 
-    # As many runs as the yardstick makes (it repeats inside one process and reports
-    # its fastest); every run's output is checked against the yardstick's.
+REPORT_ARGS=()
+ROUNDS=$(( YARDSTICK_RUNS > RIVULET_RUNS ? YARDSTICK_RUNS : RIVULET_RUNS ))
+for P in $NPS; do
     stats_list=""
+    yardstick_list=""
     check=""
     wall=""
-    for ((k = 1; k <= RIVULET_RUNS; k++)); do
+    for ((k = 1; k <= ROUNDS; k++)); do
+        if ((k <= YARDSTICK_RUNS)); then
+            # The first run also writes the ranks every rivulet run is checked against.
+            if ((k == 1)); then run_yardstick "$P" "$k" --output "$WORK/yardstick-$P.out"; else run_yardstick "$P" "$k"; fi
+            yardstick_list=${yardstick_list:+$yardstick_list:}$WORK/yardstick-$P-$k.txt
+        fi
+        ((k <= RIVULET_RUNS)) || continue
+        [[ -z $check || $check == ok* ]] || continue # a failed run ends rivulet's rounds
         echo "np=$P: rivulet (run $k of $RIVULET_RUNS) ..." >&2
         start=$(now)
         status=0
@@ -137,17 +152,17 @@ for P in $NPS; do
             echo "np=$P: rivulet failed (exit $status); its output:" >&2
             tail -n 20 "$WORK/rivulet-$P.log" >&2
             check="bad rivulet failed (exit $status)"
-            break
+            continue
         elif [[ ! -s $WORK/rivulet-$P.out ]]; then
             check="bad rivulet wrote no output"
-            break
+            continue
         fi
         check=$(compare_outputs "$WORK/rivulet-$P.out" "$WORK/yardstick-$P.out")
-        [[ $check == ok* ]] || break
+        [[ $check == ok* ]] || continue
         stats_list=${stats_list:+$stats_list:}$WORK/stats-$P-$k.json
     done
     echo "np=$P: rivulet ${wall}s wall; PageRank vs yardstick: $check" >&2
-    REPORT_ARGS+=("$P" "${stats_list:-$WORK/stats-$P-1.json}" "$WORK/yardstick-$P.txt" "$wall" "$check")
+    REPORT_ARGS+=("$P" "${stats_list:-$WORK/stats-$P-1.json}" "$yardstick_list" "$wall" "$check")
 done
 
 # ---- The other algorithms: time and memory only (no yardstick, no targets); the
@@ -245,12 +260,16 @@ def measure(s):
         "bytes_exchanged": s.get("bytes_exchanged"),
     }
 
-for p, stats_paths, yard_path, wall, check in runs:
+for p, stats_paths, yard_paths, wall, check in runs:
     p = int(p)
-    y = read_keyvalues(yard_path)
+    # The yardstick's fastest run, as for rivulet; its largest memory.
+    yard = [read_keyvalues(path) for path in yard_paths.split(":")]
+    y = min(yard, key=lambda r: float(r["seconds_per_iteration"]))
     y_iter = float(y["seconds_per_iteration"])
     row = {"np": p, "wall": wall, "check": check, "y_iter": y_iter,
-           "y_load": float(y["load_seconds"]), "y_rss": int(y["peak_rss_bytes"]), "y_edges": int(y["edges"])}
+           "y_iter_runs": [float(r["seconds_per_iteration"]) for r in yard],
+           "y_load": float(y["load_seconds"]), "y_rss": max(int(r["peak_rss_bytes"]) for r in yard),
+           "y_edges": int(y["edges"])}
     if check.startswith("bad"):
         errors.append(f"np={p}: PageRank check: {check}")
     try:
@@ -366,7 +385,8 @@ if algo_table:
 # Markdown for bench/results/LAST.md.
 md = [f"# rivulet benchmark — {time.strftime('%Y-%m-%d %H:%M:%S')}", "", title + ".", "",
       f"Host: {platform.node()}, {os.cpu_count()} CPUs; yardstick: fastest of {env['YARDSTICK_RUNS']} runs, "
-      f"as many OpenMP threads as ranks; rivulet: s/iter of the fastest of {env['RIVULET_RUNS']} runs, load "
+      f"as many OpenMP threads as ranks; rivulet: s/iter of the fastest of {env['RIVULET_RUNS']} runs, the "
+      f"two sides' runs taken in turns; load "
       f"of the median run, memory of the largest; every run's output compared to a relative {env['TOLERANCE']}.", "",
       "| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
 md += ["| " + " | ".join(t) + " |" for t in table]
@@ -384,7 +404,8 @@ for r in rows:
               ", ".join(f"{k} {v:.3f}" for k, v in ph.items()) +
               f"; supersteps {r['supersteps']}, messages {r['messages']}, bytes exchanged {r['bytes_exchanged']}; "
               f"peak RSS per rank (MiB) {[round(b / 2**20) for b in r['per_rank']]}; "
-              f"yardstick load {r['y_load']:.2f} s, peak RSS {r['y_rss'] / 2**20:.0f} MiB")
+              f"yardstick s/iter of each run {[round(x, 4) for x in r['y_iter_runs']]}, "
+              f"load {r['y_load']:.2f} s, peak RSS {r['y_rss'] / 2**20:.0f} MiB")
 
 if algo_table:
     md += ["", algo_title + ":", "", "| " + " | ".join(algo_header) + " |",
