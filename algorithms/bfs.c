@@ -11,15 +11,9 @@
  * Reference: LDBC Graphalytics specification, section "BFS"; Malewicz et al.,
  * "Pregel" (SIGMOD 2010) for the BSP form.
  */
-#include <stdlib.h>
-
 #include "rivulet.h"
 #include "source.h"
 #include "stream_paths.h"
-
-typedef struct bfs_params {
-    rv_id source;
-} bfs_params;
 
 /* The depth of a vertex the search has not reached. */
 static const int64_t unreached = INT64_MAX;
@@ -32,13 +26,13 @@ static const rv_aggregator_spec aggregators[] = {
 
 static void init(rv_context *ctx, void *value, void *user)
 {
-    const bfs_params *params = user;
+    const rv__source_params *params = user;
     *(int64_t *)value = rv_vertex_id(ctx) == params->source ? 0 : unreached;
 }
 
 static bool master(rv_master *master, void *user)
 {
-    const bfs_params *params = user;
+    const rv__source_params *params = user;
     return rv__source_is_vertex(master, AGG_SOURCE_FOUND, "bfs", params->source);
 }
 
@@ -66,13 +60,10 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
 {
     (void)error;
     (void)error_capacity;
-    bfs_params *p = malloc(sizeof *p);
-    if (!p)
-        return RV_ENOMEM;
-    if (rv_params_get_id(params, "source", &p->source) != RV_OK) {
-        free(p);
-        return RV_EINVAL;
-    }
+    rv__source_params *p;
+    int status = rv__source_params_read(params, &p);
+    if (status != RV_OK)
+        return status;
     *program = (rv_program){
         .api_version = RV_API_VERSION,
         .name = "bfs",
@@ -95,16 +86,7 @@ static int configure_stream(const rv_params *params, rv_program *program, char *
 {
     (void)error;
     (void)error_capacity;
-    rv_id source;
-    if (rv_params_get_id(params, "source", &source) != RV_OK)
-        return RV_EINVAL;
-    return rv__stream_paths_configure(source, false, program);
-}
-
-static void release(rv_program *program)
-{
-    free(program->user);
-    program->user = NULL;
+    return rv__stream_paths_configure(params, false, program);
 }
 
 static const rv_param_spec params[] = {
@@ -118,7 +100,7 @@ const rv_algorithm rv_algorithm_bfs = {
     .params = params,
     .n_params = sizeof params / sizeof params[0],
     .configure = configure,
-    .release = release,
+    .release = rv__source_release,
     .configure_stream = configure_stream,
     .stream_needs_in_edges = true,
 };

@@ -11,15 +11,10 @@
  * (SIGMOD 2010), section 5.2; LDBC Graphalytics specification, section "SSSP".
  */
 #include <math.h>
-#include <stdlib.h>
 
 #include "rivulet.h"
 #include "source.h"
 #include "stream_paths.h"
-
-typedef struct sssp_params {
-    rv_id source;
-} sssp_params;
 
 enum { AGG_SOURCE_FOUND };
 
@@ -29,13 +24,13 @@ static const rv_aggregator_spec aggregators[] = {
 
 static void init(rv_context *ctx, void *value, void *user)
 {
-    const sssp_params *params = user;
+    const rv__source_params *params = user;
     *(double *)value = rv_vertex_id(ctx) == params->source ? 0.0 : INFINITY;
 }
 
 static bool master(rv_master *master, void *user)
 {
-    const sssp_params *params = user;
+    const rv__source_params *params = user;
     return rv__source_is_vertex(master, AGG_SOURCE_FOUND, "sssp", params->source);
 }
 
@@ -68,13 +63,10 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
 {
     (void)error;
     (void)error_capacity;
-    sssp_params *p = malloc(sizeof *p);
-    if (!p)
-        return RV_ENOMEM;
-    if (rv_params_get_id(params, "source", &p->source) != RV_OK) {
-        free(p);
-        return RV_EINVAL;
-    }
+    rv__source_params *p;
+    int status = rv__source_params_read(params, &p);
+    if (status != RV_OK)
+        return status;
     *program = (rv_program){
         .api_version = RV_API_VERSION,
         .name = "sssp",
@@ -99,16 +91,7 @@ static int configure_stream(const rv_params *params, rv_program *program, char *
 {
     (void)error;
     (void)error_capacity;
-    rv_id source;
-    if (rv_params_get_id(params, "source", &source) != RV_OK)
-        return RV_EINVAL;
-    return rv__stream_paths_configure(source, true, program);
-}
-
-static void release(rv_program *program)
-{
-    free(program->user);
-    program->user = NULL;
+    return rv__stream_paths_configure(params, true, program);
 }
 
 static const rv_param_spec params[] = {
@@ -125,7 +108,7 @@ const rv_algorithm rv_algorithm_sssp = {
     .needs_nonnegative_weights = true,
     .weight_property_key = "sssp.weight-property",
     .configure = configure,
-    .release = release,
+    .release = rv__source_release,
     .configure_stream = configure_stream,
     .stream_needs_in_edges = true,
 };

@@ -210,8 +210,11 @@ static size_t format_depth(const void *value, char *buffer, size_t capacity, voi
     return rv_format_int64(isfinite(depth) ? (int64_t)depth : INT64_MAX, buffer, capacity);
 }
 
-int rv__stream_paths_configure(rv_id source, bool weighted, rv_program *program)
+int rv__stream_paths_configure(const rv_params *params, bool weighted, rv_program *program)
 {
+    rv_id source;
+    if (rv_params_get_id(params, "source", &source) != RV_OK)
+        return RV_EINVAL;
     path_params *p = malloc(sizeof *p);
     if (!p)
         return RV_ENOMEM;
