@@ -27,7 +27,8 @@
  * Trimming first matters: a vertex that took an offer from one whose distance was
  * about to be invalidated could pass that stale distance round a cycle for ever
  * (routing's count to infinity). The suite compares the result with a
- * recomputation after every batch.
+ * recomputation after every batch. The trim's bookkeeping is shared with wcc's
+ * repair (trim.c).
  */
 #include "stream_paths.h"
 
@@ -35,9 +36,7 @@
 #include <stdlib.h>
 
 #include "source.h"
-
-/* The parent of the source and of unreached vertices. */
-#define NO_PARENT UINT64_MAX
+#include "trim.h"
 
 typedef struct path_params {
     rv_id source;
@@ -45,22 +44,13 @@ typedef struct path_params {
     bool trimming; /* set by the master hook: some vertex reset in the last superstep */
 } path_params;
 
-/* Out-edge index meaning "nothing to offer". */
-#define NO_OFFER UINT64_MAX
-
 typedef struct path_state {
-    double distance; /* INFINITY: unreached */
-    rv_id parent;
-    /* Work that waits for the end of the trim (the vertex stays awake meanwhile). */
-    uint64_t offer_from; /* offer along the out-edges from this one on, or NO_OFFER */
-    uint64_t request;    /* 1: reset by this batch; ask the in-neighbours */
+    double distance;     /* INFINITY: unreached */
+    rv__trim_state trim; /* the parent is an in-neighbour; offers go along out-edges */
 } path_state;
 
-enum { OFFER = 1, INVALIDATE = 2, REQUEST = 3 };
-
 typedef struct path_message {
-    uint64_t kind;
-    rv_id sender;
+    rv__trim_header head;
     double value; /* OFFER: a distance; REQUEST: the weight of the edge */
 } path_message;
 
@@ -76,13 +66,13 @@ static void init(rv_context *ctx, void *value, void *user)
     const path_params *params = user;
     path_state *st = value;
     *st = (path_state){.distance = rv_vertex_id(ctx) == params->source ? 0.0 : INFINITY,
-                       .parent = NO_PARENT, .offer_from = NO_OFFER};
+                       .trim = {.parent = RV__NO_PARENT, .offer_from = RV__NO_OFFER}};
 }
 
 static bool master(rv_master *master, void *user)
 {
     path_params *params = user;
-    params->trimming = rv_master_aggregated_int64(master, AGG_RESETS) > 0;
+    params->trimming = rv__trim_in_progress(master, AGG_RESETS);
     return rv__source_is_vertex(master, AGG_SOURCE_FOUND, params->weighted ? "sssp" : "bfs", params->source);
 }
 
@@ -90,7 +80,7 @@ static bool master(rv_master *master, void *user)
 static void offer_out(rv_context *ctx, const path_state *st, uint64_t first)
 {
     uint64_t degree = rv_out_degree(ctx);
-    path_message m = {.kind = OFFER, .sender = rv_vertex_id(ctx)};
+    path_message m = {.head = {.kind = RV__TRIM_OFFER, .sender = rv_vertex_id(ctx)}};
     for (uint64_t i = first; i < degree; i++) {
         if (!(rv_edge_direction(ctx, i) & RV_EDGE_OUT))
             continue;
@@ -103,10 +93,10 @@ static void offer_out(rv_context *ctx, const path_state *st, uint64_t first)
  * learn it, and once the trim is over it asks its in-neighbours for offers. */
 static void reset(rv_context *ctx, path_state *st)
 {
-    *st = (path_state){.distance = INFINITY, .parent = NO_PARENT, .offer_from = st->offer_from, .request = 1};
-    rv_aggregate_int64(ctx, AGG_RESETS, 1);
+    st->distance = INFINITY;
+    rv__trim_reset(ctx, &st->trim, AGG_RESETS);
     uint64_t degree = rv_out_degree(ctx);
-    path_message invalidate = {.kind = INVALIDATE, .sender = rv_vertex_id(ctx)};
+    path_message invalidate = {.head = {.kind = RV__TRIM_INVALIDATE, .sender = rv_vertex_id(ctx)}};
     for (uint64_t i = 0; i < degree; i++)
         if (rv_edge_direction(ctx, i) & RV_EDGE_OUT)
             rv_send_edge(ctx, i, &invalidate);
@@ -115,20 +105,21 @@ static void reset(rv_context *ctx, path_state *st)
 /* After the trim: the requests of a reset vertex, the offers along added edges. */
 static void do_pending(rv_context *ctx, path_state *st)
 {
-    if (st->request) {
+    if (st->trim.request) {
         uint64_t degree = rv_out_degree(ctx);
         rv_id me = rv_vertex_id(ctx);
         for (uint64_t i = 0; i < degree; i++)
             if (rv_edge_direction(ctx, i) & RV_EDGE_IN) {
-                path_message request = {.kind = REQUEST, .sender = me, .value = rv_edge_weight(ctx, i)};
+                path_message request = {.head = {.kind = RV__TRIM_REQUEST, .sender = me},
+                                        .value = rv_edge_weight(ctx, i)};
                 rv_send_edge(ctx, i, &request);
             }
-        st->request = 0;
+        st->trim.request = 0;
     }
-    if (st->offer_from != NO_OFFER) {
+    if (st->trim.offer_from != RV__NO_OFFER) {
         if (isfinite(st->distance))
-            offer_out(ctx, st, st->offer_from);
-        st->offer_from = NO_OFFER;
+            offer_out(ctx, st, st->trim.offer_from);
+        st->trim.offer_from = RV__NO_OFFER;
     }
 }
 
@@ -147,34 +138,32 @@ static void compute(rv_context *ctx, void *value, const void *messages, size_t n
     }
     if (params->trimming) {
         /* Only invalidations travel now; pending work stays awake for later. */
-        for (size_t k = 0; k < n_messages; k++)
-            if (m[k].kind == INVALIDATE && st->parent != NO_PARENT && m[k].sender == st->parent) {
-                reset(ctx, st);
-                break;
-            }
-        if (!st->request && st->offer_from == NO_OFFER)
-            rv_vote_to_halt(ctx);
+        if (rv__trim_parent_invalidated(&st->trim, messages, n_messages, sizeof *m))
+            reset(ctx, st);
+        rv__trim_vote_to_halt(ctx, &st->trim);
         return;
     }
     do_pending(ctx, st);
     double best = INFINITY;
-    rv_id best_sender = NO_PARENT;
+    rv_id best_sender = RV__NO_PARENT;
     for (size_t k = 0; k < n_messages; k++)
-        if (m[k].kind == OFFER && (m[k].value < best || (m[k].value == best && m[k].sender < best_sender))) {
+        if (m[k].head.kind == RV__TRIM_OFFER &&
+            (m[k].value < best || (m[k].value == best && m[k].head.sender < best_sender))) {
             best = m[k].value;
-            best_sender = m[k].sender;
+            best_sender = m[k].head.sender;
         }
     bool improved = best < st->distance;
     if (improved) {
         st->distance = best;
-        st->parent = best_sender;
+        st->trim.parent = best_sender;
         offer_out(ctx, st, 0); /* this reaches every requester too */
     } else if (isfinite(st->distance)) {
         rv_id me = rv_vertex_id(ctx);
         for (size_t k = 0; k < n_messages; k++)
-            if (m[k].kind == REQUEST) {
-                path_message offer = {.kind = OFFER, .sender = me, .value = st->distance + m[k].value};
-                rv_send(ctx, m[k].sender, &offer);
+            if (m[k].head.kind == RV__TRIM_REQUEST) {
+                path_message offer = {.head = {.kind = RV__TRIM_OFFER, .sender = me},
+                                      .value = st->distance + m[k].value};
+                rv_send(ctx, m[k].head.sender, &offer);
             }
     }
     rv_vote_to_halt(ctx);
@@ -185,16 +174,15 @@ static void repair(rv_context *ctx, void *value, const rv_change *change, void *
     (void)user;
     path_state *st = value;
     bool lost_parent = false;
-    for (size_t k = 0; k < change->n_removed && st->parent != NO_PARENT; k++)
+    for (size_t k = 0; k < change->n_removed && st->trim.parent != RV__NO_PARENT; k++)
         lost_parent = lost_parent ||
-                      (change->removed[k].target == st->parent && (change->removed[k].direction & RV_EDGE_IN));
+                      (change->removed[k].target == st->trim.parent && (change->removed[k].direction & RV_EDGE_IN));
     if (change->new_vertex || change->n_added_edges > 0)
-        st->offer_from = change->new_vertex ? 0 : rv_out_degree(ctx) - change->n_added_edges;
+        st->trim.offer_from = change->new_vertex ? 0 : rv_out_degree(ctx) - change->n_added_edges;
     if (lost_parent)
         reset(ctx, st);
     /* Awake until the trim is over when there is work left for then. */
-    if (!st->request && st->offer_from == NO_OFFER)
-        rv_vote_to_halt(ctx);
+    rv__trim_vote_to_halt(ctx, &st->trim);
 }
 
 static size_t format_distance(const void *value, char *buffer, size_t capacity, void *user)

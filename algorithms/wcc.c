@@ -19,17 +19,18 @@
  * parents form a tree in each component, rooted at its smallest vertex. Messages
  * carry their sender, without a combiner: OFFER (a label), INVALIDATE (the sender's
  * label is gone) and REQUEST (the sender asks its neighbours for their labels).
- * Repair in two phases, as in stream_paths.c (KickStarter: Vora, Gupta, Xu, ASPLOS
- * 2017): first the trim, while vertices keep resetting (an aggregator the master
- * hook reads): a vertex that lost its last edge to its parent takes its own id
- * again and invalidates its neighbours, and its children do the same, so exactly
- * the subtree that hung on the removed edges resets (a component that splits off
- * is such a subtree). Then the reset vertices ask their neighbours for labels, the
+ * Repair in two phases, as in stream_paths.c and with the same bookkeeping (trim.c;
+ * KickStarter: Vora, Gupta, Xu, ASPLOS 2017): first the trim, while vertices keep
+ * resetting (an aggregator the master hook reads): a vertex that lost its last edge
+ * to its parent takes its own id again and invalidates its neighbours, and its
+ * children do the same, so exactly the subtree that hung on the removed edges
+ * resets (a component that splits off is such a subtree). Then the reset vertices ask their neighbours for labels, the
  * ends of every added edge offer theirs along it, and labels spread as usual.
  */
 #include <stdlib.h>
 
 #include "rivulet.h"
+#include "trim.h"
 
 static void init(rv_context *ctx, void *value, void *user)
 {
@@ -77,28 +78,17 @@ static int configure(const rv_params *params, rv_program *program, char *error, 
 
 /* ---- The stream version ------------------------------------------------------------ */
 
-/* The parent of a vertex whose label is its own id. */
-#define NO_PARENT UINT64_MAX
-/* Edge index meaning "nothing to offer". */
-#define NO_OFFER UINT64_MAX
-
 typedef struct wcc_stream_params {
     bool trimming; /* set by the master hook: some vertex reset in the last superstep */
 } wcc_stream_params;
 
 typedef struct wcc_state {
     int64_t label;
-    rv_id parent;
-    /* Work that waits for the end of the trim (the vertex stays awake meanwhile). */
-    uint64_t offer_from; /* offer along the edges from this one on, or NO_OFFER */
-    uint64_t request;    /* 1: reset by this batch; ask the neighbours */
+    rv__trim_state trim; /* no parent while the label is the vertex's own id */
 } wcc_state;
 
-enum { OFFER = 1, INVALIDATE = 2, REQUEST = 3 };
-
 typedef struct wcc_message {
-    uint64_t kind;
-    rv_id sender;
+    rv__trim_header head;
     int64_t label; /* OFFER only */
 } wcc_message;
 
@@ -111,20 +101,21 @@ static const rv_aggregator_spec stream_aggregators[] = {
 static void stream_init(rv_context *ctx, void *value, void *user)
 {
     (void)user;
-    *(wcc_state *)value = (wcc_state){.label = (int64_t)rv_vertex_id(ctx), .parent = NO_PARENT, .offer_from = NO_OFFER};
+    *(wcc_state *)value =
+        (wcc_state){.label = (int64_t)rv_vertex_id(ctx), .trim = {.parent = RV__NO_PARENT, .offer_from = RV__NO_OFFER}};
 }
 
 static bool stream_master(rv_master *master, void *user)
 {
     wcc_stream_params *params = user;
-    params->trimming = rv_master_aggregated_int64(master, AGG_RESETS) > 0;
+    params->trimming = rv__trim_in_progress(master, AGG_RESETS);
     return true;
 }
 
 /* Offers the vertex's label along its edges from @p first on. */
 static void offer(rv_context *ctx, const wcc_state *st, uint64_t first)
 {
-    wcc_message m = {.kind = OFFER, .sender = rv_vertex_id(ctx), .label = st->label};
+    wcc_message m = {.head = {.kind = RV__TRIM_OFFER, .sender = rv_vertex_id(ctx)}, .label = st->label};
     uint64_t degree = rv_out_degree(ctx);
     for (uint64_t i = first; i < degree; i++)
         rv_send_edge(ctx, i, &m);
@@ -134,12 +125,9 @@ static void offer(rv_context *ctx, const wcc_state *st, uint64_t first)
  * its children learn it, and once the trim is over it asks its neighbours. */
 static void reset(rv_context *ctx, wcc_state *st)
 {
-    /* Offers along added edges still go out after the trim: a neighbour across a new
-     * edge may hold a larger label. */
-    *st = (wcc_state){.label = (int64_t)rv_vertex_id(ctx), .parent = NO_PARENT, .offer_from = st->offer_from,
-                      .request = 1};
-    rv_aggregate_int64(ctx, AGG_RESETS, 1);
-    wcc_message invalidate = {.kind = INVALIDATE, .sender = rv_vertex_id(ctx)};
+    st->label = (int64_t)rv_vertex_id(ctx);
+    rv__trim_reset(ctx, &st->trim, AGG_RESETS);
+    wcc_message invalidate = {.head = {.kind = RV__TRIM_INVALIDATE, .sender = rv_vertex_id(ctx)}};
     rv_send_all(ctx, &invalidate);
 }
 
@@ -156,7 +144,7 @@ static void stream_compute(rv_context *ctx, void *value, const void *messages, s
             rv_id neighbour = rv_edge_target(ctx, i);
             if ((int64_t)neighbour < st->label) {
                 st->label = (int64_t)neighbour;
-                st->parent = neighbour;
+                st->trim.parent = neighbour;
             }
         }
         offer(ctx, st, 0);
@@ -165,43 +153,40 @@ static void stream_compute(rv_context *ctx, void *value, const void *messages, s
     }
     if (params->trimming) {
         /* Only invalidations travel now; pending work stays awake for later. */
-        for (size_t k = 0; k < n_messages; k++)
-            if (m[k].kind == INVALIDATE && st->parent != NO_PARENT && m[k].sender == st->parent) {
-                reset(ctx, st);
-                break;
-            }
-        if (!st->request && st->offer_from == NO_OFFER)
-            rv_vote_to_halt(ctx);
+        if (rv__trim_parent_invalidated(&st->trim, messages, n_messages, sizeof *m))
+            reset(ctx, st);
+        rv__trim_vote_to_halt(ctx, &st->trim);
         return;
     }
-    if (st->request) {
-        wcc_message request = {.kind = REQUEST, .sender = rv_vertex_id(ctx)};
+    if (st->trim.request) {
+        wcc_message request = {.head = {.kind = RV__TRIM_REQUEST, .sender = rv_vertex_id(ctx)}};
         rv_send_all(ctx, &request);
-        st->request = 0;
+        st->trim.request = 0;
     }
-    if (st->offer_from != NO_OFFER) {
-        offer(ctx, st, st->offer_from);
-        st->offer_from = NO_OFFER;
+    if (st->trim.offer_from != RV__NO_OFFER) {
+        offer(ctx, st, st->trim.offer_from);
+        st->trim.offer_from = RV__NO_OFFER;
     }
     int64_t best = st->label;
-    rv_id best_sender = NO_PARENT;
+    rv_id best_sender = RV__NO_PARENT;
     for (size_t k = 0; k < n_messages; k++)
-        if (m[k].kind == OFFER && (m[k].label < best || (m[k].label == best && best_sender != NO_PARENT &&
-                                                          m[k].sender < best_sender))) {
+        if (m[k].head.kind == RV__TRIM_OFFER &&
+            (m[k].label < best ||
+             (m[k].label == best && best_sender != RV__NO_PARENT && m[k].head.sender < best_sender))) {
             best = m[k].label;
-            best_sender = m[k].sender;
+            best_sender = m[k].head.sender;
         }
-    if (best_sender != NO_PARENT) {
+    if (best_sender != RV__NO_PARENT) {
         st->label = best;
-        st->parent = best_sender;
+        st->trim.parent = best_sender;
         offer(ctx, st, 0); /* this reaches every requester too */
     } else {
         rv_id me = rv_vertex_id(ctx);
         for (size_t k = 0; k < n_messages; k++)
             /* A requester starts from its own id: only a smaller label helps it. */
-            if (m[k].kind == REQUEST && st->label < (int64_t)m[k].sender) {
-                wcc_message answer = {.kind = OFFER, .sender = me, .label = st->label};
-                rv_send(ctx, m[k].sender, &answer);
+            if (m[k].head.kind == RV__TRIM_REQUEST && st->label < (int64_t)m[k].head.sender) {
+                wcc_message answer = {.head = {.kind = RV__TRIM_OFFER, .sender = me}, .label = st->label};
+                rv_send(ctx, m[k].head.sender, &answer);
             }
     }
     rv_vote_to_halt(ctx);
@@ -222,15 +207,14 @@ static void stream_repair(rv_context *ctx, void *value, const rv_change *change,
     (void)user;
     wcc_state *st = value;
     bool lost_parent = false;
-    for (size_t k = 0; k < change->n_removed && st->parent != NO_PARENT && !lost_parent; k++)
-        lost_parent = change->removed[k].target == st->parent && !has_edge_to(ctx, st->parent);
+    for (size_t k = 0; k < change->n_removed && st->trim.parent != RV__NO_PARENT && !lost_parent; k++)
+        lost_parent = change->removed[k].target == st->trim.parent && !has_edge_to(ctx, st->trim.parent);
     if (change->n_added_edges > 0)
-        st->offer_from = rv_out_degree(ctx) - change->n_added_edges;
+        st->trim.offer_from = rv_out_degree(ctx) - change->n_added_edges;
     if (lost_parent)
         reset(ctx, st);
     /* Awake until the trim is over when there is work left for then. */
-    if (!st->request && st->offer_from == NO_OFFER)
-        rv_vote_to_halt(ctx);
+    rv__trim_vote_to_halt(ctx, &st->trim);
 }
 
 static size_t format_label(const void *value, char *buffer, size_t capacity, void *user)
