@@ -440,6 +440,39 @@ static inline bool read_id(const char **p, const char *end, uint64_t *out)
     return scan_id(p, end, out) == SCAN_OK && is_field_end(*p, end);
 }
 
+/* read_id() for field number @p field of line @p line, called @p name in messages:
+ * on failure the error says why the field was refused. */
+static inline __attribute__((always_inline)) bool read_id_field(const char **p, const char *end, uint64_t line,
+                                                                int field, const char *name, uint64_t *out,
+                                                                rv__parse_error *error)
+{
+    const char *start = *p;
+    if (read_id(p, end, out))
+        return true;
+    id_error(error, line, field, name, start, end);
+    return false;
+}
+
+/* Reads the two id fields that start an edge or a part line, and the blanks after
+ * them; @p missing is the error when the line ends after the first. */
+static inline __attribute__((always_inline)) bool read_id_pair(const char **p, const char *end, uint64_t line,
+                                                               const char *first_name, const char *missing,
+                                                               const char *second_name, uint64_t *first,
+                                                               uint64_t *second, rv__parse_error *error)
+{
+    if (!read_id_field(p, end, line, 1, first_name, first, error))
+        return false;
+    *p = skip_blanks(*p, end);
+    if (line_end(*p, end) != NULL) {
+        set_parse_error(error, line, "%s", missing);
+        return false;
+    }
+    if (!read_id_field(p, end, line, 2, second_name, second, error))
+        return false;
+    *p = skip_blanks(*p, end);
+    return true;
+}
+
 int rv__parse_edges(const char *text, size_t length, const rv__edge_format *format, rv__edge_list *out,
                     rv__parse_summary *summary, rv__parse_error *error)
 {
@@ -471,29 +504,14 @@ int rv__parse_edges(const char *text, size_t length, const rv__edge_format *form
             continue;
         }
 
-        const char *field = p;
-        if (!read_id(&p, end, &src)) {
-            id_error(error, line, 1, "source id", field, end);
+        if (!read_id_pair(&p, end, line, "source id", "missing target id", "target id", &src, &dst, error)) {
             status = RV_EPARSE;
             goto done;
         }
-        p = skip_blanks(p, end);
-        if (line_end(p, end) != NULL) {
-            set_parse_error(error, line, "missing target id");
-            status = RV_EPARSE;
-            goto done;
-        }
-        field = p;
-        if (!read_id(&p, end, &dst)) {
-            id_error(error, line, 2, "target id", field, end);
-            status = RV_EPARSE;
-            goto done;
-        }
-        p = skip_blanks(p, end);
 
         /* The usual line ends here; property columns take the loop. */
         while ((next = line_end(p, end)) == NULL) {
-            field = p;
+            const char *field = p;
             n_properties++;
             if (n_properties > max_properties) {
                 show_token(shown, sizeof shown, field, token_end(field, end));
@@ -572,9 +590,7 @@ int rv__parse_vertices(const char *text, size_t length, rv__id_list *out, rv__pa
             p = next;
             continue;
         }
-        const char *field = p;
-        if (!read_id(&p, end, &id)) {
-            id_error(error, line, 1, "id", field, end);
+        if (!read_id_field(&p, end, line, 1, "id", &id, error)) {
             status = RV_EPARSE;
             goto done;
         }
@@ -632,21 +648,7 @@ int rv__parse_parts(const char *text, size_t length, uint64_t n_parts, rv__part_
             p = next;
             continue;
         }
-        const char *field = p;
-        if (!read_id(&p, end, &id)) {
-            id_error(error, line, 1, "vertex id", field, end);
-            status = RV_EPARSE;
-            goto done;
-        }
-        p = skip_blanks(p, end);
-        if (line_end(p, end) != NULL) {
-            set_parse_error(error, line, "missing part (field 2)");
-            status = RV_EPARSE;
-            goto done;
-        }
-        field = p;
-        if (!read_id(&p, end, &part)) {
-            id_error(error, line, 2, "part", field, end);
+        if (!read_id_pair(&p, end, line, "vertex id", "missing part (field 2)", "part", &id, &part, error)) {
             status = RV_EPARSE;
             goto done;
         }
@@ -656,7 +658,6 @@ int rv__parse_parts(const char *text, size_t length, uint64_t n_parts, rv__part_
             status = RV_EPARSE;
             goto done;
         }
-        p = skip_blanks(p, end);
         if ((next = line_end(p, end)) == NULL) {
             show_token(shown, sizeof shown, p, token_end(p, end));
             set_parse_error(error, line, "too many fields (a line is `id part`): field 3 is '%s'", shown);
