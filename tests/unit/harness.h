@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "rivulet.h"
+#include "suite.h"
 
 /* Opens the session (a singleton without mpirun) and makes the scratch directory
  * @p tmpdir (a mkdtemp template). Ranks other than 0 print nothing, so a suite run
@@ -36,9 +37,7 @@ static inline bool rv_test_run_all(void)
 static inline int rv_test_close(rv_session **session, const char *tmpdir, bool failed)
 {
     rv_session_close(session);
-    char command[300];
-    snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
-    if (system(command) != 0)
+    if (!rv_test_remove_dir(tmpdir))
         return 2;
     return failed ? 1 : 0;
 }

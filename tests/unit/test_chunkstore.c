@@ -11,6 +11,7 @@
 #include "io/chunkstore.h"
 #include "io/crc32c.h"
 #include "rivulet.h"
+#include "suite.h"
 
 static char tmpdir[] = "/tmp/rv-test-chunkstore-XXXXXX";
 
@@ -335,10 +336,7 @@ static void test_store_check_repair_and_remove(void)
 
 int main(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc function;
-    } tests[] = {
+    static const rv_test_case tests[] = {
         {"crc32c: known vectors", test_crc_known_vectors},
         {"crc32c: chaining and combining", test_crc_chain_and_combine},
         {"storage patterns and paths", test_patterns},
@@ -346,24 +344,5 @@ int main(void)
         {"manifest: round trip and damage", test_manifest_round_trip},
         {"store: check, repair, remove old", test_store_check_repair_and_remove},
     };
-    if (!mkdtemp(tmpdir) || CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("chunkstore", NULL, NULL);
-    if (suite == NULL)
-        goto fail;
-    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
-        if (CU_add_test(suite, tests[i].name, tests[i].function) == NULL)
-            goto fail;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    char command[300];
-    snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
-    if (system(command) != 0)
-        return 2;
-    return failures ? 1 : 0;
-fail:
-    CU_cleanup_registry();
-    return 2;
+    return rv_test_run_table_in(tmpdir, "chunkstore", tests, sizeof tests / sizeof *tests);
 }

@@ -4,6 +4,7 @@
 #include "io/textio.h"
 
 #include "rivulet.h"
+#include "suite.h"
 
 #include <CUnit/Basic.h>
 #include <errno.h>
@@ -973,10 +974,7 @@ static void test_parse_parts(void)
 
 int main(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc function;
-    } tests[] = {
+    static const rv_test_case tests[] = {
         {"range reader: fixed files", test_range_reader_fixed_files},
         {"range reader: random files, n = 1..7", test_range_reader_random_files},
         {"range reader: small file, many parts", test_range_reader_small_file_many_parts},
@@ -995,20 +993,5 @@ int main(void)
         {"parse_vertices", test_parse_vertices},
         {"parse_parts", test_parse_parts},
     };
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("textio", NULL, NULL);
-    if (suite == NULL)
-        goto fail;
-    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
-        if (CU_add_test(suite, tests[i].name, tests[i].function) == NULL)
-            goto fail;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failures ? 1 : 0;
-fail:
-    CU_cleanup_registry();
-    return 2;
+    return rv_test_run_table("textio", tests, sizeof tests / sizeof *tests);
 }

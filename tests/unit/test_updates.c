@@ -6,6 +6,7 @@
 #include "update_batch.h"
 
 #include "rivulet.h"
+#include "suite.h"
 
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
@@ -28,7 +29,7 @@ static uint64_t rng_next(uint64_t *state)
     return *state * UINT64_C(2685821657736338717);
 }
 
-static char tmpdir[64];
+static char tmpdir[] = "/tmp/rv_test_updates_XXXXXX";
 
 /* ---- Parsing --------------------------------------------------------------------- */
 
@@ -552,10 +553,7 @@ static void test_source_tcp(void)
 
 int main(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc function;
-    } tests[] = {
+    static const rv_test_case tests[] = {
         {"parse: valid lines", test_parse_valid},
         {"parse: errors", test_parse_errors},
         {"line buffer", test_line_buffer},
@@ -568,25 +566,5 @@ int main(void)
         {"source: TCP", test_source_tcp},
         {"source: TCP, --follow", test_source_tcp_follow},
     };
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/rv_test_updates_XXXXXX");
-    if (!mkdtemp(tmpdir) || CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("updates", NULL, NULL);
-    if (suite == NULL)
-        goto fail;
-    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
-        if (CU_add_test(suite, tests[i].name, tests[i].function) == NULL)
-            goto fail;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf '%s'", tmpdir);
-    if (system(command) != 0)
-        return 2;
-    return failures ? 1 : 0;
-fail:
-    CU_cleanup_registry();
-    return 2;
+    return rv_test_run_table_in(tmpdir, "updates", tests, sizeof tests / sizeof *tests);
 }
