@@ -1,6 +1,7 @@
 /* test_params.c — CUnit tests of the parameter module (src/params.c): parsing by type,
  * defaults, overrides and the error contract. Needs no MPI. */
 #include "rivulet.h"
+#include "suite.h"
 
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
@@ -233,23 +234,15 @@ static void test_bad_default(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite suite = CU_add_suite("params", NULL, NULL);
-    if (suite == NULL || CU_add_test(suite, "new and free", test_new_and_free) == NULL ||
-        CU_add_test(suite, "int64 values", test_int64) == NULL ||
-        CU_add_test(suite, "double values", test_double) == NULL ||
-        CU_add_test(suite, "id values", test_id) == NULL ||
-        CU_add_test(suite, "error text", test_error_text) == NULL ||
-        CU_add_test(suite, "defaults and finish", test_defaults_and_finish) == NULL ||
-        CU_add_test(suite, "getter types", test_getter_types) == NULL ||
-        CU_add_test(suite, "bad default", test_bad_default) == NULL) {
-        CU_cleanup_registry();
-        return 1;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    const unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failures == 0 ? 0 : 1;
+    static const rv_test_case tests[] = {
+        {"new and free", test_new_and_free},
+        {"int64 values", test_int64},
+        {"double values", test_double},
+        {"id values", test_id},
+        {"error text", test_error_text},
+        {"defaults and finish", test_defaults_and_finish},
+        {"getter types", test_getter_types},
+        {"bad default", test_bad_default},
+    };
+    return rv_test_run_table("params", tests, sizeof tests / sizeof *tests);
 }

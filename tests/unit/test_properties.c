@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "rivulet.h"
+#include "suite.h"
 
 #include <CUnit/Basic.h>
 #include <errno.h>
@@ -178,18 +179,10 @@ static void test_errors(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("properties", NULL, NULL);
-    if (suite == NULL || CU_add_test(suite, "Graphalytics dataset file", test_graphalytics_file) == NULL ||
-        CU_add_test(suite, "separators, blanks, comments, CRLF", test_syntax) == NULL ||
-        CU_add_test(suite, "errors", test_errors) == NULL) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failures ? 1 : 0;
+    static const rv_test_case tests[] = {
+        {"Graphalytics dataset file", test_graphalytics_file},
+        {"separators, blanks, comments, CRLF", test_syntax},
+        {"errors", test_errors},
+    };
+    return rv_test_run_table("properties", tests, sizeof tests / sizeof *tests);
 }

@@ -7,6 +7,7 @@
 #include "combine.h"
 #include "graph.h"
 #include "pull.h"
+#include "suite.h"
 
 /* A rank's out-edges without an MPI session: only what the index reads. */
 typedef struct test_graph {
@@ -262,16 +263,12 @@ static void test_no_edges(void)
 
 int main(void)
 {
-    CU_initialize_registry();
-    CU_pSuite suite = CU_add_suite("pull", NULL, NULL);
-    CU_add_test(suite, "one block, every combiner", test_one_block);
-    CU_add_test(suite, "several blocks, every combiner", test_several_blocks);
-    CU_add_test(suite, "lists with slack", test_lists_with_slack);
-    CU_add_test(suite, "long list: four accumulators", test_long_list_order);
-    CU_add_test(suite, "no edges", test_no_edges);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    int failed = CU_get_number_of_failures() != 0;
-    CU_cleanup_registry();
-    return failed;
+    static const rv_test_case tests[] = {
+        {"one block, every combiner", test_one_block},
+        {"several blocks, every combiner", test_several_blocks},
+        {"lists with slack", test_lists_with_slack},
+        {"long list: four accumulators", test_long_list_order},
+        {"no edges", test_no_edges},
+    };
+    return rv_test_run_table("pull", tests, sizeof tests / sizeof *tests);
 }
