@@ -86,45 +86,47 @@ static void check_value(rv_id id, const void *value, void *arg)
     CU_FAIL("unexpected vertex");
 }
 
+/* Runs @p p on @p g until every vertex has halted, hands each vertex of this rank
+ * and its value to @p check with @p expected, and frees the job. The run's
+ * statistics go to @p stats unless it is NULL. */
+static void run_and_check_values(rv_graph *g, const rv_program *p, rv_run_stats *stats,
+                                 void (*check)(rv_id id, const void *value, void *arg), void *expected)
+{
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(g, p, &job), RV_OK);
+    CU_ASSERT_EQUAL(rv_job_run(job, NULL, stats), RV_OK);
+    rv_job_foreach_local(job, check, expected);
+    rv_job_free(&job);
+}
+
 static void test_list_mode_delivers_every_message(void)
 {
     rv_program p = inbox_program(false);
-    rv_job *job = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
     rv_run_stats stats;
-    CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
-    CU_ASSERT_EQUAL(stats.supersteps, 2);
-    CU_ASSERT_EQUAL(stats.messages_sent, 4 + 4); /* four edges, four by-id sends */
     /* In-neighbours: 1<-3, 2<-1, 3<-1,2; vertex 4 gets 1001..1004. */
     expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 2}, {4, 1001 + 1002 + 1003 + 1004, 4}, {0, 0, 0}};
-    rv_job_foreach_local(job, check_value, e);
-    rv_job_free(&job);
+    run_and_check_values(graph, &p, &stats, check_value, e);
+    CU_ASSERT_EQUAL(stats.supersteps, 2);
+    CU_ASSERT_EQUAL(stats.messages_sent, 4 + 4); /* four edges, four by-id sends */
 }
 
 static void test_combiner_folds_to_one_message(void)
 {
     rv_program p = inbox_program(true);
-    rv_job *job = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
-    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_OK);
     /* Same sums, but each receiver sees a single combined message. */
     expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 1}, {4, 1001 + 1002 + 1003 + 1004, 1}, {0, 0, 0}};
-    rv_job_foreach_local(job, check_value, e);
-    rv_job_free(&job);
+    run_and_check_values(graph, &p, NULL, check_value, e);
 }
 
 static void test_builtin_combiner_folds_to_one_message(void)
 {
     rv_program p = inbox_program(false);
     p.combiner = RV_COMBINE_SUM_INT64;
-    rv_job *job = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
-    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_OK);
     expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 1}, {4, 1001 + 1002 + 1003 + 1004, 1}, {0, 0, 0}};
-    rv_job_foreach_local(job, check_value, e);
-    rv_job_free(&job);
+    run_and_check_values(graph, &p, NULL, check_value, e);
     /* Built-in combiners work on 8-byte messages only. */
     p.message_size = 4;
+    rv_job *job = NULL;
     CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
 }
 
@@ -157,16 +159,12 @@ static void test_broadcasts_from_vertices_without_edges(void)
     rv_program p = inbox_program(false);
     p.compute = sink_broadcast_compute;
     p.combiner = RV_COMBINE_SUM_INT64;
-    rv_job *job = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
     rv_run_stats stats;
-    CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+    expectation e[] = {{1, 3, 0}, {2, 1, 10}, {3, 1 + 2, 10 + 20}, {4, 0, 0}, {0, 0, 0}};
+    run_and_check_values(graph, &p, &stats, check_value, e);
     /* Superstep 0: the 4 edges; superstep 1: those of vertices 1 and 2 (4 has none). */
     CU_ASSERT_EQUAL(stats.messages_sent, 4 + 3);
     CU_ASSERT_EQUAL(stats.supersteps, 3);
-    expectation e[] = {{1, 3, 0}, {2, 1, 10}, {3, 1 + 2, 10 + 20}, {4, 0, 0}, {0, 0, 0}};
-    rv_job_foreach_local(job, check_value, e);
-    rv_job_free(&job);
 }
 
 /* ---- Variable-size messages ------------------------------------------------ */
@@ -218,19 +216,16 @@ static void test_variable_size_messages(void)
     rv_program p = inbox_program(false);
     p.message_size = RV_MESSAGE_VARIABLE;
     p.compute = variable_compute;
-    rv_job *job = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
     rv_run_stats stats;
-    CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
-    CU_ASSERT_EQUAL(stats.messages_sent, 4 + 4);
     /* In-neighbours: 1<-3, 2<-1, 3<-1,2. Vertex 4 hears from all four; the
      * messages of 1, 2 and 4 carry their ids (x1000), vertex 3's is empty. */
     expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 2}, {4, 1000 * (1 + 2 + 4), 4}, {0, 0, 0}};
-    rv_job_foreach_local(job, check_value, e);
-    rv_job_free(&job);
+    run_and_check_values(graph, &p, &stats, check_value, e);
+    CU_ASSERT_EQUAL(stats.messages_sent, 4 + 4);
 
     /* A fixed-size send from a variable-size program is a programming error. */
     p.compute = fixed_send_from_variable;
+    rv_job *job = NULL;
     CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
     CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(rv_session_last_error(session), "rv_send_*_bytes"));
@@ -275,13 +270,10 @@ static void test_byte_sends_with_fixed_size(void)
 {
     rv_program p = inbox_program(false);
     p.compute = bytes_compute;
-    rv_job *job = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
-    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_OK);
     expectation e[] = {{1, 3, 1}, {2, 1, 1}, {3, 3, 2}, {4, 1001 + 1002 + 1003 + 1004, 4}, {0, 0, 0}};
-    rv_job_foreach_local(job, check_value, e);
-    rv_job_free(&job);
+    run_and_check_values(graph, &p, NULL, check_value, e);
     p.compute = wrong_size_compute;
+    rv_job *job = NULL;
     CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
     CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(rv_session_last_error(session), "message_size"));
@@ -333,15 +325,11 @@ static void test_broadcast_push_and_pull(void)
         p.compute = ping_compute;
         p.combiner = RV_COMBINE_SUM_INT64;
         p.user = &params;
-        rv_job *job = NULL;
-        CU_ASSERT_EQUAL_FATAL(rv_job_new(cycle, &p, &job), RV_OK);
         rv_run_stats stats;
-        CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+        run_and_check_values(cycle, &p, &stats, check_ping, &params);
         CU_ASSERT_EQUAL(stats.messages_sent, (uint64_t)(64 / cases[k]));
         /* Only the vertices that got a message ran in superstep 1, then all halted. */
         CU_ASSERT_EQUAL(stats.supersteps, 2);
-        rv_job_foreach_local(job, check_ping, &params);
-        rv_job_free(&job);
     }
 }
 
@@ -378,13 +366,9 @@ static void test_messages_by_id_reach_their_vertex(void)
     for (int with_combiner = 0; with_combiner < 2; with_combiner++) {
         rv_program p = inbox_program(with_combiner);
         p.compute = scatter_compute;
-        rv_job *job = NULL;
-        CU_ASSERT_EQUAL_FATAL(rv_job_new(cycle, &p, &job), RV_OK);
         rv_run_stats stats;
-        CU_ASSERT_EQUAL(rv_job_run(job, NULL, &stats), RV_OK);
+        run_and_check_values(cycle, &p, &stats, check_scatter, NULL);
         CU_ASSERT_EQUAL(stats.messages_sent, 64);
-        rv_job_foreach_local(job, check_scatter, NULL);
-        rv_job_free(&job);
     }
 }
 
@@ -424,15 +408,12 @@ static void test_edge_values(void)
     p.compute = edge_state_compute;
     p.edge_value_size = sizeof(int64_t);
     p.init_edge = edge_state_init;
-    rv_job *job = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
-    CU_ASSERT_EQUAL(rv_job_run(job, NULL, NULL), RV_OK);
     /* Each vertex hears its own id times ten from each in-neighbour. */
     expectation e[] = {{1, 10, 1}, {2, 20, 1}, {3, 60, 2}, {4, 0, 0}, {0, 0, 0}};
-    rv_job_foreach_local(job, check_value, e);
-    rv_job_free(&job);
+    run_and_check_values(graph, &p, NULL, check_value, e);
     /* An edge initialiser needs room for edge state. */
     p.edge_value_size = 0;
+    rv_job *job = NULL;
     CU_ASSERT_EQUAL(rv_job_new(graph, &p, &job), RV_EINVAL);
 }
 
