@@ -26,6 +26,14 @@ static void inbox_init(rv_context *ctx, void *value, void *user)
     memset(value, 0, sizeof(inbox_value));
 }
 
+/* Adds the @p n int64 messages to the value's sum, and their number to its count. */
+static void record_messages(inbox_value *v, const void *messages, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        v->sum += ((const int64_t *)messages)[i];
+    v->count += (int64_t)n;
+}
+
 /* Superstep 0: every vertex sends its id along each edge, and 1000 + id to vertex 4
  * by id. Superstep 1: record. */
 static void inbox_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
@@ -38,9 +46,7 @@ static void inbox_compute(rv_context *ctx, void *value, const void *messages, si
         int64_t far = 1000 + id;
         rv_send(ctx, 4, &far);
     } else {
-        for (size_t i = 0; i < n; i++)
-            v->sum += ((const int64_t *)messages)[i];
-        v->count += (int64_t)n;
+        record_messages(v, messages, n);
     }
     rv_vote_to_halt(ctx);
 }
@@ -250,9 +256,7 @@ static void bytes_compute(rv_context *ctx, void *value, const void *messages, si
         int64_t far = 1000 + id;
         rv_send_bytes(ctx, 4, &far, sizeof far);
     } else {
-        for (size_t i = 0; i < n; i++)
-            v->sum += ((const int64_t *)messages)[i];
-        v->count += (int64_t)n;
+        record_messages(v, messages, n);
     }
     rv_vote_to_halt(ctx);
 }
@@ -345,9 +349,7 @@ static void scatter_compute(rv_context *ctx, void *value, const void *messages, 
         int64_t id = (int64_t)rv_vertex_id(ctx);
         rv_send(ctx, (rv_id)((7 * id + 3) % 64), &id);
     } else {
-        for (size_t i = 0; i < n; i++)
-            v->sum += ((const int64_t *)messages)[i];
-        v->count += (int64_t)n;
+        record_messages(v, messages, n);
     }
     rv_vote_to_halt(ctx);
 }
@@ -396,9 +398,7 @@ static void edge_state_compute(rv_context *ctx, void *value, const void *message
             CU_ASSERT_EQUAL(*state, 10 * (int64_t)rv_edge_target(ctx, i) + 1);
         }
     }
-    for (size_t k = 0; k < n; k++)
-        v->sum += ((const int64_t *)messages)[k];
-    v->count += (int64_t)n;
+    record_messages(v, messages, n);
     rv_vote_to_halt(ctx);
 }
 
