@@ -260,6 +260,39 @@ static void take(const rv_job *job, snapshot *out, size_t value_size)
     rv_job_foreach_local(job, append_value, out);
 }
 
+/* What a run to the end leaves: every value, the superstep it ended at and the size
+ * of the graph, which topology changes alter. */
+typedef struct outcome {
+    snapshot values;
+    uint64_t superstep, n_vertices, n_edges;
+} outcome;
+
+/* Runs @p p to the end in a job of its own and keeps what it leaves in @p out. */
+static void run_uninterrupted(const rv_program *p, outcome *out)
+{
+    rv_job *job = NULL;
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, p, &job), RV_OK);
+    CU_ASSERT_EQUAL_FATAL(rv_job_run(job, NULL, NULL), RV_OK);
+    take(job, &out->values, p->value_size);
+    out->superstep = job->superstep;
+    out->n_vertices = job->graph->n_vertices;
+    out->n_edges = job->graph->n_edges;
+    rv_job_free(&job);
+    restore_input_graph();
+}
+
+/* Checks that @p job, resumed and run to the end, left the graph and the values
+ * that the uninterrupted run left in @p expected. */
+static void check_same_outcome(const rv_job *job, const outcome *expected)
+{
+    CU_ASSERT_EQUAL(job->graph->n_vertices, expected->n_vertices);
+    CU_ASSERT_EQUAL(job->graph->n_edges, expected->n_edges);
+    snapshot resumed;
+    take(job, &resumed, expected->values.value_size);
+    CU_ASSERT_EQUAL(resumed.size, expected->values.size);
+    CU_ASSERT_EQUAL(memcmp(resumed.bytes, expected->values.bytes, expected->values.size), 0);
+}
+
 static rv_checkpoint_options options_for(const char *name, uint64_t every)
 {
     static char dir[512];
@@ -275,15 +308,9 @@ static void check_resume_matches(rv_program (*make)(void *), void *params, const
                                  uint64_t stop_after, uint64_t expect_superstep)
 {
     rv_job *job = NULL;
-    snapshot uninterrupted, resumed;
+    outcome uninterrupted;
     rv_program p = make(params);
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
-    CU_ASSERT_EQUAL_FATAL(rv_job_run(job, NULL, NULL), RV_OK);
-    take(job, &uninterrupted, p.value_size);
-    uint64_t total_supersteps = job->superstep;
-    uint64_t vertices = job->graph->n_vertices, edges = job->graph->n_edges;
-    rv_job_free(&job);
-    restore_input_graph();
+    run_uninterrupted(&p, &uninterrupted);
 
     rv_checkpoint_options o = options_for(name, every);
     p = make(params);
@@ -310,12 +337,8 @@ static void check_resume_matches(rv_program (*make)(void *), void *params, const
     CU_ASSERT_EQUAL(stats.resumed_ranks, rv_session_size(session));
     CU_ASSERT_EQUAL(stats.replicas_bad, 0);
     CU_ASSERT_EQUAL_FATAL(rv_job_run(job, NULL, NULL), RV_OK);
-    CU_ASSERT_EQUAL(job->superstep, total_supersteps);
-    CU_ASSERT_EQUAL(job->graph->n_vertices, vertices);
-    CU_ASSERT_EQUAL(job->graph->n_edges, edges);
-    take(job, &resumed, p.value_size);
-    CU_ASSERT_EQUAL(resumed.size, uninterrupted.size);
-    CU_ASSERT_EQUAL(memcmp(resumed.bytes, uninterrupted.bytes, uninterrupted.size), 0);
+    CU_ASSERT_EQUAL(job->superstep, uninterrupted.superstep);
+    check_same_outcome(job, &uninterrupted);
     rv_job_free(&job);
     restore_input_graph();
 }
@@ -350,6 +373,16 @@ static void test_topology_changes(void)
     check_resume_matches(make_grower, &params, "grower", 2, 5, 4);
 }
 
+/* Runs @p p for @p supersteps in the job @p stopped, and makes a fresh job of @p p,
+ * @p fresh, to carry the stopped job's state over into. */
+static void stop_and_start_afresh(const rv_program *p, uint64_t supersteps, rv_job **stopped, rv_job **fresh)
+{
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, p, stopped), RV_OK);
+    rv_run_options stop = {.max_supersteps = supersteps};
+    CU_ASSERT_EQUAL_FATAL(rv_job_run(*stopped, &stop, NULL), RV_OK);
+    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, p, fresh), RV_OK);
+}
+
 /* The inbox survives a save and a restore, message by message and in order. */
 typedef struct message_log {
     int64_t values[64];
@@ -369,10 +402,7 @@ static void test_messages_visit_and_restore(void)
     walker_params params;
     rv_program p = walker_program(&params);
     rv_job *a = NULL, *b = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &a), RV_OK);
-    rv_run_options one = {.max_supersteps = 1};
-    CU_ASSERT_EQUAL_FATAL(rv_job_run(a, &one, NULL), RV_OK);
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &b), RV_OK);
+    stop_and_start_afresh(&p, 1, &a, &b);
     size_t total = 0;
     for (uint32_t v = 0; v < graph->n_local; v++) {
         message_log l = {0};
@@ -478,12 +508,9 @@ static void test_state_round_trip(void)
     walker_params params;
     rv_program p = walker_program(&params);
     rv_job *a = NULL, *b = NULL;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &a), RV_OK);
-    rv_run_options some = {.max_supersteps = 4};
-    CU_ASSERT_EQUAL_FATAL(rv_job_run(a, &some, NULL), RV_OK);
+    stop_and_start_afresh(&p, 4, &a, &b);
     rv__buffer blob = {0};
     CU_ASSERT_EQUAL_FATAL(rv__state_save(a, NULL, &blob), RV_OK);
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &b), RV_OK);
     uint8_t *seen = calloc(graph->n_local, 1);
     collected c = {.into = b, .seen = seen};
     rv__state_sections sections;
@@ -531,13 +558,8 @@ static void cross_one(rv_program (*make)(void *), void *params, const char *name
         restore_input_graph();
         return;
     }
-    snapshot uninterrupted, resumed;
-    CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
-    CU_ASSERT_EQUAL_FATAL(rv_job_run(job, NULL, NULL), RV_OK);
-    take(job, &uninterrupted, p.value_size);
-    uint64_t vertices = job->graph->n_vertices, edges = job->graph->n_edges;
-    rv_job_free(&job);
-    restore_input_graph();
+    outcome uninterrupted;
+    run_uninterrupted(&p, &uninterrupted);
     p = make(params);
     o.every = 0;
     CU_ASSERT_EQUAL_FATAL(rv_job_new(graph, &p, &job), RV_OK);
@@ -548,11 +570,7 @@ static void cross_one(rv_program (*make)(void *), void *params, const char *name
     CU_ASSERT(stats.resumed && stats.resumed_superstep == 4);
     CU_ASSERT_NOT_EQUAL(stats.resumed_ranks, rv_session_size(session));
     CU_ASSERT_EQUAL_FATAL(rv_job_run(job, NULL, NULL), RV_OK);
-    CU_ASSERT_EQUAL(job->graph->n_vertices, vertices);
-    CU_ASSERT_EQUAL(job->graph->n_edges, edges);
-    take(job, &resumed, p.value_size);
-    CU_ASSERT_EQUAL(resumed.size, uninterrupted.size);
-    CU_ASSERT_EQUAL(memcmp(resumed.bytes, uninterrupted.bytes, uninterrupted.size), 0);
+    check_same_outcome(job, &uninterrupted);
     rv_job_free(&job);
     restore_input_graph();
 }
