@@ -237,6 +237,15 @@ uint64_t rv_master_superstep(const rv_master *master)
     return job->superstep - (master->between_runs && job->superstep > 0);
 }
 uint64_t rv_master_n_vertices(const rv_master *master) { return master->job->graph->n_vertices; }
+uint64_t rv_master_n_edges(const rv_master *master) { return master->job->graph->n_edges; }
+uint64_t rv_master_batch_updates(const rv_master *master) { return master->batch_updates; }
+
+void rv_master_recompute(rv_master *master)
+{
+    /* Only between runs, where stream.c reads it; elsewhere it would be ignored. */
+    if (master->between_runs)
+        master->recompute = true;
+}
 
 double rv_master_aggregated_double(const rv_master *master, size_t index)
 {

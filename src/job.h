@@ -52,6 +52,8 @@ struct rv_master {
     const rv__reduce_slot *reduced;
     bool failed;
     bool between_runs; /* on_batch(): the last superstep run is superstep - 1 */
+    uint64_t batch_updates; /* on_batch(): the updates of the batch */
+    bool recompute;         /* on_batch() asked for rv_master_recompute() */
 };
 
 /* Sets a slot to the identity of an aggregator kind. */

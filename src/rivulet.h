@@ -424,6 +424,16 @@ int64_t rv_aggregated_int64(const rv_context *ctx, size_t index);
 uint64_t rv_master_superstep(const rv_master *master);
 /** The number of vertices of the whole graph. */
 uint64_t rv_master_n_vertices(const rv_master *master);
+/** The number of edges of the whole graph (directed: an undirected edge counts
+ *  twice, as it is stored). */
+uint64_t rv_master_n_edges(const rv_master *master);
+/** Inside on_batch(): how many updates the batch just applied held (0 elsewhere). */
+uint64_t rv_master_batch_updates(const rv_master *master);
+/** Inside on_batch(): run this batch as the initial computation instead of
+ *  repairing it: init() on every vertex, then compute() from superstep 0, with no
+ *  repair() call. For a batch so large that repairing it would cost more than
+ *  starting again; the next batch is repaired as usual. */
+void rv_master_recompute(rv_master *master);
 /** What aggregator @p index reached in the superstep that just finished. */
 double rv_master_aggregated_double(const rv_master *master, size_t index);
 int64_t rv_master_aggregated_int64(const rv_master *master, size_t index);

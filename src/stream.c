@@ -301,18 +301,22 @@ static int report_notices(stream *st, const rv__batch_changes *c, uint64_t *igno
     return status;
 }
 
-/* The program's on_batch() hook: whether every vertex should repair. Collective in
- * effect (every rank runs it with the same inputs). */
-static bool wake_everyone(stream *st, int *status)
+/* The program's on_batch() hook, told the batch's @p n_updates: whether every vertex
+ * should repair, and in *recompute whether the program asked to start again instead.
+ * Collective in effect (every rank runs it with the same inputs). */
+static bool wake_everyone(stream *st, uint64_t n_updates, bool *recompute, int *status)
 {
     rv_job *job = st->job;
     const rv_program *p = &job->program;
+    *recompute = false;
     if (!p->on_batch)
         return false;
-    rv_master master = {.job = job, .reduced = job->aggregate_visible, .between_runs = true};
+    rv_master master = {.job = job, .reduced = job->aggregate_visible, .between_runs = true,
+                        .batch_updates = n_updates};
     bool everyone = p->on_batch(&master, p->user);
     if (master.failed)
         *status = RV_EINVAL;
+    *recompute = master.recompute;
     return everyone;
 }
 
@@ -374,19 +378,24 @@ static int apply_batch(stream *st, const rv__update *updates, size_t n, rv_strea
         status = report_notices(st, changes, &report->ignored);
     rv__log(s, RV_LOG_DEBUG, "batch %" PRIu64 ": routing %.4f s, applying %.4f s, reports %.4f s", report->batch,
             t_routed - t0, t_applied - t_routed, rv__now() - t_applied);
-    bool incremental = false;
+    bool incremental = false, recompute = false;
     if (status == RV_OK && job->program.repair) {
-        incremental = !changes->renumbered;
-        bool everyone = wake_everyone(st, &status);
+        /* Only rank 0 holds the batch's updates; on_batch() sees their count everywhere. */
+        uint64_t n_updates = s->rank == 0 ? n : 0;
+        status = rv__session_agree(s, rv__comm_allreduce_u64(s, &n_updates, 1, RV__REDUCE_SUM));
+        bool everyone = status == RV_OK && wake_everyone(st, n_updates, &recompute, &status);
         status = rv__session_agree(s, status);
-        if (status == RV_OK) {
+        if (status == RV_OK && !recompute) {
+            incremental = !changes->renumbered;
             rv__job_set_changes(job, changes, everyone);
             changes = NULL;
             job->finished = false;
             job->repaired = 0;
         }
-    } else if (status == RV_OK) {
+    }
+    if (status == RV_OK && (!job->program.repair || recompute)) {
         report->recomputed = true;
+        job->repaired = 0;
         status = rv__job_restart(job);
     }
     if (changes) {

@@ -53,9 +53,9 @@ changed() {
 # outgrow their slack (graph_slack.c) and the supersteps after a batch find few
 # messages and few awake vertices, and visit only those (messages.c, job.c).
 scenarios=(
-    "directed|--seed 11 --vertices 60 --edges 150 --updates 200 --weighted --protect 1 --malformed|35||sssp:--source=1 bfs:--source=1 wcc pagerank:--tolerance=1e-14:--iterations=2000 cdlp lcc"
-    "undirected|--seed 12 --vertices 50 --edges 100 --updates 160 --weighted --undirected --protect 3|30|--undirected|sssp:--source=3 bfs:--source=3 wcc pagerank:--tolerance=1e-14:--iterations=2000 cdlp lcc"
-    "no-vertex-removals|--seed 13 --vertices 80 --edges 200 --updates 150 --weighted --protect 2 --no-vertex-removals|25||sssp:--source=2 wcc pagerank:--tolerance=1e-14:--iterations=2000 cdlp lcc"
+    "directed|--seed 11 --vertices 60 --edges 150 --updates 200 --weighted --protect 1 --malformed|35||sssp:--source=1 bfs:--source=1 wcc pagerank:--tolerance=1e-14:--iterations=2000 cdlp:--repair-limit=1 lcc"
+    "undirected|--seed 12 --vertices 50 --edges 100 --updates 160 --weighted --undirected --protect 3|30|--undirected|sssp:--source=3 bfs:--source=3 wcc pagerank:--tolerance=1e-14:--iterations=2000 cdlp:--repair-limit=1 lcc"
+    "no-vertex-removals|--seed 13 --vertices 80 --edges 200 --updates 150 --weighted --protect 2 --no-vertex-removals|25||sssp:--source=2 wcc pagerank:--tolerance=1e-14:--iterations=2000 cdlp:--repair-limit=1 lcc"
     "sparse|--seed 15 --vertices 2000 --edges 1800 --updates 60 --weighted --protect 2 --no-vertex-removals|5||sssp:--source=2 wcc"
 )
 

@@ -38,12 +38,14 @@ computed() {
 
 # name | stream_cases.py gen options | batch size | apply flag | algorithms (name:options) | algorithm and
 # the hop distance from the touched vertices some change of its results must reach | check locality
+# CDLP's --repair-limit=1 keeps it repairing these small graphs' batches, which its
+# default (a thousandth of the edges) would recompute; the last section tests that.
 cases=(
-    "chains|chains|1||cdlp:--iterations=10 lcc|cdlp 3|yes"
-    "chains-undirected|chains --undirected|2|--undirected|cdlp:--iterations=6|cdlp 3|yes"
-    "cliques|cliques --seed 3|3||lcc cdlp:--iterations=5|lcc 1|no"
+    "chains|chains|1||cdlp:--iterations=10:--repair-limit=1 lcc|cdlp 3|yes"
+    "chains-undirected|chains --undirected|2|--undirected|cdlp:--iterations=6:--repair-limit=1|cdlp 3|yes"
+    "cliques|cliques --seed 3|3||lcc cdlp:--iterations=5:--repair-limit=1|lcc 1|no"
     "cliques-undirected|cliques --seed 4 --undirected|3|--undirected|lcc|lcc 1|no"
-    "cliques-large-batches|cliques --seed 5|40||lcc cdlp|lcc 1|no"
+    "cliques-large-batches|cliques --seed 5|40||lcc cdlp:--repair-limit=1|lcc 1|no"
 )
 
 for spec in "${cases[@]}"; do
@@ -113,6 +115,34 @@ for spec in "${cases[@]}"; do
                 fi
             done
         done
+    done
+done
+
+# A batch of more updates than --repair-limit times the edges is recomputed from
+# scratch (mode=recompute) and still equals the model: with the limit at 0, every
+# batch of the large-batch cliques stream, and at the default, every batch of the
+# chains stream (one update is more than a thousandth of its few hundred edges).
+for spec in "cliques-large-batches|40|--repair-limit=0" "chains|1|"; do
+    IFS='|' read -r name batch_size limit <<< "$spec"
+    dir="$RV_TMP/$name"
+    n_batches=$(head -n 1 "$dir/model.txt" 2> /dev/null)
+    limit_options=()
+    [ -n "$limit" ] && limit_options=("$limit")
+    for np in $RV_NPS; do
+        out="$dir/cdlp-recompute${limit}.np$np"
+        desc="$name: cdlp ${limit:-with the default --repair-limit} at np=$np recomputes each of its $n_batches batches to the model"
+        if ! rv_mpirun "$np" "$RIVULET" stream cdlp "$dir/g" "${limit_options[@]}" --partition hash \
+            --updates "$dir/updates.txt" --batch-size "$batch_size" --batch-ms 0 --emit snapshot \
+            --output-dir "$out" > "$out.stdout" 2> "$out.err"; then
+            rv_not_ok "$desc" "rivulet stream failed:"
+            rv_diag_file "$out.err"
+        elif ! why=$(st_batches_equal "$out" "$dir/expected" "$n_batches" cdlp); then
+            rv_not_ok "$desc" "$why"
+        elif [ "$(st_modes "$out.err" | grep -cx recompute)" != "$n_batches" ]; then
+            rv_not_ok "$desc" "not every batch was recomputed: $(st_modes "$out.err" | sort | uniq -c | tr '\n' ' ')"
+        else
+            rv_ok "$desc"
+        fi
     done
 done
 
