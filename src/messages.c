@@ -273,14 +273,12 @@ uint64_t rv__messages_sent(rv__messages *m)
     return m->sent + (m->broadcast_flag ? broadcast_edges(m) : 0);
 }
 
-/* Folds this superstep's broadcasts into the next box, then forgets them. Pulling
- * pays when the broadcasters own a good share of the edges (Ligra's |E|/20 rule),
- * and costs the in-edge index once. */
-static void deliver_broadcasts(rv__messages *m)
+/* Folds this superstep's broadcasts into the next box and clears their flags.
+ * Pulling pays when the broadcasters own a good share of the edges (Ligra's |E|/20
+ * rule), and costs the in-edge index once. */
+static void fold_broadcasts(rv__messages *m)
 {
     const rv_graph *g = m->graph;
-    if (m->n_broadcasters == 0)
-        return;
     bool dense = broadcast_edges(m) * 20 > g->m_local;
     if (dense && !m->pull.built && rv__pull_index_build(&m->pull, g) != RV_OK)
         dense = false; /* no room for the index: pushing works too */
@@ -301,6 +299,15 @@ static void deliver_broadcasts(rv__messages *m)
         }
         m->sent = saved; /* broadcasts count by rv__messages_sent() */
     }
+}
+
+/* Delivers this superstep's broadcasts, if any, and starts the next superstep's
+ * count afresh: also after a superstep without any, whose edges
+ * rv__messages_sent() may have counted (as none). */
+static void deliver_broadcasts(rv__messages *m)
+{
+    if (m->n_broadcasters > 0)
+        fold_broadcasts(m);
     m->n_broadcasters = 0;
     m->n_broadcasting_senders = 0;
     m->n_broadcast_edges = UNKNOWN_EDGES;

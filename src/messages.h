@@ -69,7 +69,8 @@ typedef struct rv__messages {
     uint64_t n_senders;            /* local vertices with out-edges */
     uint64_t n_broadcasters;       /* first broadcasts this superstep */
     uint64_t n_broadcasting_senders; /* ... of them by vertices with out-edges */
-    uint64_t n_broadcast_edges;    /* out-edges of the broadcasters, or UINT64_MAX: not counted yet */
+    uint64_t n_broadcast_edges;    /* out-edges of the broadcasters once counted (after
+                                      compute(), which sends them all), else UINT64_MAX */
     rv__pull_index pull; /* the in-edges of every slot, built on the first pull */
 
     /* List mode: (index[, length], payload) records for the next superstep, and the
@@ -176,7 +177,6 @@ static inline void rv__messages_broadcast(rv__messages *m, uint32_t v, const voi
     m->broadcast_flag[v] = 1;
     m->n_broadcasters++;
     m->n_broadcasting_senders += !(m->sink_bits[v >> 6] >> (v & 63) & 1);
-    m->n_broadcast_edges = UINT64_MAX; /* to be counted again, see rv__messages_sent() */
 }
 
 /* Messages sent this superstep, before combining: those counted as they were sent,

@@ -173,6 +173,34 @@ static void test_broadcasts_from_vertices_without_edges(void)
     CU_ASSERT_EQUAL(stats.supersteps, 3);
 }
 
+/* Superstep 0: nobody broadcasts (all stay awake). Superstep 1: every vertex
+ * broadcasts its id. Superstep 2: each records what came. The message count of
+ * superstep 1 must not be the one of superstep 0, which had none. */
+static void late_broadcast_compute(rv_context *ctx, void *value, const void *messages, size_t n, void *user)
+{
+    (void)user;
+    inbox_value *v = value;
+    int64_t id = (int64_t)rv_vertex_id(ctx);
+    if (rv_superstep(ctx) == 1)
+        rv_send_all(ctx, &id);
+    if (rv_superstep(ctx) == 2) {
+        v->sum = n ? *(const int64_t *)messages : 0;
+        rv_vote_to_halt(ctx);
+    }
+}
+
+static void test_broadcasts_after_a_superstep_without(void)
+{
+    rv_program p = inbox_program(false);
+    p.compute = late_broadcast_compute;
+    p.combiner = RV_COMBINE_SUM_INT64;
+    rv_run_stats stats;
+    expectation e[] = {{1, 3, 0}, {2, 1, 0}, {3, 1 + 2, 0}, {4, 0, 0}, {0, 0, 0}};
+    run_and_check_values(graph, &p, &stats, check_value, e);
+    CU_ASSERT_EQUAL(stats.messages_sent, 4); /* the 4 edges, in superstep 1 */
+    CU_ASSERT_EQUAL(stats.supersteps, 3);
+}
+
 /* ---- Variable-size messages ------------------------------------------------ */
 
 /* Superstep 0: vertex v sends along its edges a message of v words, each v, and to
@@ -606,6 +634,7 @@ static void add_suite(const char *name, int (*load)(void))
     CU_add_test(suite, "per-edge program state", test_edge_values);
     CU_add_test(suite, "broadcasts pushed and pulled", test_broadcast_push_and_pull);
     CU_add_test(suite, "broadcasts from vertices without edges", test_broadcasts_from_vertices_without_edges);
+    CU_add_test(suite, "broadcasts after a superstep without", test_broadcasts_after_a_superstep_without);
     CU_add_test(suite, "messages by id reach their vertex", test_messages_by_id_reach_their_vertex);
     CU_add_test(suite, "aggregators visible next superstep", test_aggregators_are_visible_next_superstep);
     CU_add_test(suite, "superstep limit and continuing", test_superstep_limit_and_resume);
